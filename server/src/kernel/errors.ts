@@ -1,0 +1,130 @@
+/**
+ * One error catalogue for the whole platform. Services throw `AppError`s made
+ * by the factories here (or by a module's `errors.ts`, which registers its codes
+ * with `defineErrors`); the HTTP layer renders them as RFC 9457 problem+json in
+ * the caller's language. Services never throw HTTP or framework errors.
+ */
+
+export type Lang = 'vi' | 'en';
+
+export interface ErrorDef {
+  status: number;
+  vi: string;
+  en: string;
+}
+
+export interface FieldError {
+  /** Dotted path of the field, e.g. `body.email` or `body.items.0.name`. */
+  field: string;
+  /** Machine-readable rule: required, type, format, min, max, enum, unknown, ... */
+  rule: string;
+  message: string;
+}
+
+const catalogue = new Map<string, ErrorDef>();
+
+export class AppError extends Error {
+  constructor(
+    public readonly code: string,
+    public readonly params: Record<string, string | number> = {},
+    public readonly fields: FieldError[] = [],
+  ) {
+    super(code);
+    if (!catalogue.has(code)) throw new Error(`Error code ${code} is not in the catalogue`);
+  }
+  get status(): number {
+    return catalogue.get(this.code)!.status;
+  }
+}
+
+/** Registers a module's error codes; codes are global, so a clash is a programming error. */
+export function defineErrors<K extends string>(defs: Record<K, ErrorDef>): Record<K, ErrorDef> {
+  for (const [code, def] of Object.entries(defs) as [string, ErrorDef][]) {
+    const prior = catalogue.get(code);
+    if (prior && (prior.vi !== def.vi || prior.status !== def.status)) {
+      throw new Error(`Error code ${code} is defined twice`);
+    }
+    catalogue.set(code, def);
+  }
+  return defs;
+}
+
+export function errorDef(code: string): ErrorDef | undefined {
+  return catalogue.get(code);
+}
+
+export function listErrors(): [string, ErrorDef][] {
+  return [...catalogue.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+function fill(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, k) => (k in params ? String(params[k]) : `{${k}}`));
+}
+
+export function messageOf(code: string, params: Record<string, string | number>, lang: Lang): string {
+  const def = catalogue.get(code);
+  if (!def) return code;
+  return fill(def[lang], params);
+}
+
+defineErrors({
+  VALIDATION_FAILED: { status: 400, vi: 'Dữ liệu gửi lên không hợp lệ', en: 'The request is not valid' },
+  MALFORMED_BODY: { status: 400, vi: 'Nội dung yêu cầu không đọc được (JSON sai cú pháp)', en: 'The request body could not be parsed' },
+  BODY_TOO_LARGE: { status: 413, vi: 'Nội dung yêu cầu quá lớn (tối đa {limit} byte)', en: 'The request body is too large (at most {limit} bytes)' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, vi: 'Kiểu nội dung không được hỗ trợ', en: 'Unsupported content type' },
+  UNAUTHENTICATED: { status: 401, vi: 'Bạn cần đăng nhập', en: 'You need to sign in' },
+  FORBIDDEN: { status: 403, vi: 'Bạn không có quyền thực hiện thao tác này ({action})', en: 'You may not do this ({action})' },
+  CSRF_FAILED: { status: 403, vi: 'Phiên làm việc không hợp lệ, vui lòng tải lại trang', en: 'Invalid CSRF token, reload the page' },
+  NOT_FOUND: { status: 404, vi: 'Không tìm thấy {entity}', en: '{entity} not found' },
+  ROUTE_NOT_FOUND: { status: 404, vi: 'Không có địa chỉ {method} {url}', en: 'No route {method} {url}' },
+  METHOD_NOT_ALLOWED: { status: 405, vi: 'Phương thức không được hỗ trợ', en: 'Method not allowed' },
+  CONFLICT: { status: 409, vi: 'Xung đột dữ liệu: {reason}', en: 'Conflict: {reason}' },
+  ALREADY_EXISTS: { status: 409, vi: '{entity} đã tồn tại', en: '{entity} already exists' },
+  STALE_VERSION: { status: 409, vi: 'Dữ liệu đã bị người khác thay đổi, vui lòng tải lại', en: 'The record was changed by someone else; reload it' },
+  IDEMPOTENCY_MISMATCH: { status: 422, vi: 'Khóa chống lặp đã được dùng cho một yêu cầu khác', en: 'The idempotency key was used for a different request' },
+  RATE_LIMITED: { status: 429, vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau {retryAfter} giây', en: 'Too many requests; retry in {retryAfter} s' },
+  INTERNAL: { status: 500, vi: 'Lỗi hệ thống. Mã yêu cầu: {requestId}', en: 'Internal error. Request id: {requestId}' },
+  UNAVAILABLE: { status: 503, vi: 'Dịch vụ tạm thời không sẵn sàng: {reason}', en: 'Service unavailable: {reason}' },
+});
+
+/** Factories for the kernel's own codes. */
+export const errors = {
+  validation: (fields: FieldError[]) => new AppError('VALIDATION_FAILED', {}, fields),
+  field: (field: string, rule: string, message: string) =>
+    new AppError('VALIDATION_FAILED', {}, [{ field, rule, message }]),
+  unauthenticated: () => new AppError('UNAUTHENTICATED'),
+  forbidden: (action: string) => new AppError('FORBIDDEN', { action }),
+  notFound: (entity: string) => new AppError('NOT_FOUND', { entity }),
+  conflict: (reason: string) => new AppError('CONFLICT', { reason }),
+  alreadyExists: (entity: string) => new AppError('ALREADY_EXISTS', { entity }),
+  stale: () => new AppError('STALE_VERSION'),
+  idempotencyMismatch: () => new AppError('IDEMPOTENCY_MISMATCH'),
+  unavailable: (reason: string) => new AppError('UNAVAILABLE', { reason }),
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: string;
+  requestId?: string;
+  errors?: FieldError[];
+  [k: string]: unknown;
+}
+
+export function toProblem(err: AppError, lang: Lang, requestId?: string, instance?: string): Problem {
+  const def = catalogue.get(err.code)!;
+  const problem: Problem = {
+    type: `/problems/${err.code.toLowerCase().replace(/_/g, '-')}`,
+    title: def[lang].replace(/\s*[:(]?\s*\{\w+\}.*$/, '') || err.code.toLowerCase().replace(/_/g, ' '),
+    status: def.status,
+    detail: messageOf(err.code, { ...err.params, requestId: requestId ?? '' }, lang),
+    code: err.code,
+  };
+  if (instance) problem.instance = instance;
+  if (requestId) problem.requestId = requestId;
+  if (err.fields.length) problem.errors = err.fields;
+  return problem;
+}

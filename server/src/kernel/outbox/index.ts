@@ -1,0 +1,225 @@
+import { hostname } from 'node:os';
+import { type Generated, sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Db, Executor } from '../db/index.js';
+
+/**
+ * Transactional outbox and job runner. `enqueue` writes a row in the caller's
+ * transaction, so the side effect exists exactly when the change commits.
+ * Workers on any number of instances claim due rows with FOR UPDATE SKIP LOCKED,
+ * run the topic's handler, and move the row to `outbox_done`; a failure is
+ * retried with exponential backoff and, after `max_attempts`, kept as a dead
+ * letter for administrators to inspect and retry.
+ */
+
+interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  /** jsonb: written as a JSON string, read as a value. */
+  payload: unknown;
+  status: Generated<'pending' | 'dead'>;
+  run_at: Generated<Date>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  last_error: string | null;
+  dedupe_key: string | null;
+  request_id: string | null;
+  created_at: Generated<Date>;
+  locked_until: Date | null;
+}
+interface OutboxDoneTable {
+  id: number;
+  topic: string;
+  payload: unknown;
+  attempts: number;
+  created_at: Date;
+  done_at: Date;
+}
+declare module '../db/index.js' {
+  interface Database {
+    outbox: OutboxTable;
+    outbox_done: OutboxDoneTable;
+  }
+}
+
+export interface OutboxMessage<P = unknown> {
+  id: number;
+  topic: string;
+  payload: P;
+  attempts: number;
+  requestId: string | null;
+}
+
+export type Handler<P = any> = (msg: OutboxMessage<P>) => Promise<void>;
+
+export interface EnqueueOptions {
+  /** Run no earlier than this. */
+  runAt?: Date;
+  delayMs?: number;
+  maxAttempts?: number;
+  /** At most one entry per key, ever: a second enqueue with the same key is ignored. */
+  dedupeKey?: string;
+  requestId?: string;
+}
+
+/** Backoff before attempt n+1: 2^n seconds, capped at an hour, with jitter. */
+export function backoffMs(attempts: number, baseMs = 1000): number {
+  const exp = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 3_600_000);
+  return Math.round(exp * (0.8 + Math.random() * 0.4));
+}
+
+export class Outbox {
+  private handlers = new Map<string, Handler>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private inFlight: Promise<unknown> | null = null;
+  private readonly worker = `${hostname()}:${process.pid}`;
+  /** Base of the backoff; tests shorten it. */
+  backoffBaseMs = 1000;
+  /** How long a claimed row stays invisible to other workers while its handler runs. */
+  leaseMs = 60_000;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log?: Logger,
+  ) {}
+
+  on<P>(topic: string, handler: Handler<P>): void {
+    if (this.handlers.has(topic)) throw new Error(`Outbox topic ${topic} already has a handler`);
+    this.handlers.set(topic, handler as Handler);
+  }
+
+  topics(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  /** Writes an entry in `tx`: it becomes visible to workers only if `tx` commits. */
+  async enqueue(tx: Executor, topic: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
+    const runAt = opts.runAt ?? (opts.delayMs ? new Date(Date.now() + opts.delayMs) : undefined);
+    const q = tx.insertInto('outbox').values({
+      topic,
+      payload: JSON.stringify(payload ?? {}),
+      ...(runAt ? { run_at: runAt } : {}),
+      ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
+      dedupe_key: opts.dedupeKey ?? null,
+      request_id: opts.requestId ?? null,
+    });
+    if (opts.dedupeKey) await q.onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+    else await q.execute();
+  }
+
+  /**
+   * Claims up to `batch` due rows and runs them. Returns how many were handled.
+   * Claiming takes a short lease in its own transaction, so a slow handler never
+   * holds a database transaction open, and a crashed worker's rows come back
+   * when the lease runs out.
+   */
+  async runOnce(batch = 50): Promise<number> {
+    const topics = this.topics();
+    if (!topics.length) return 0;
+    const claimed = await sql<{ id: number; topic: string; payload: unknown; attempts: number; request_id: string | null; max_attempts: number }>`
+      UPDATE outbox SET locked_until = now() + make_interval(secs => ${this.leaseMs / 1000}), attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM outbox
+        WHERE status = 'pending' AND run_at <= now()
+          AND (locked_until IS NULL OR locked_until < now())
+          AND topic = ANY(${topics})
+        ORDER BY run_at, id
+        LIMIT ${batch}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id, topic, payload, attempts, request_id, max_attempts`.execute(this.db);
+    const rows = claimed.rows;
+    if (!rows.length) return 0;
+    const done: number[] = [];
+    for (const r of rows) {
+      const handler = this.handlers.get(r.topic)!;
+      try {
+        await handler({ id: r.id, topic: r.topic, payload: r.payload, attempts: r.attempts, requestId: r.request_id });
+        done.push(r.id);
+      } catch (e) {
+        const message = (e as Error)?.message ?? String(e);
+        const dead = r.attempts >= r.max_attempts;
+        this.log?.warn({ topic: r.topic, id: r.id, attempts: r.attempts, dead, err: message }, 'outbox handler failed');
+        await this.db
+          .updateTable('outbox')
+          .set({
+            status: dead ? 'dead' : 'pending',
+            last_error: message.slice(0, 2000),
+            locked_until: null,
+            run_at: new Date(Date.now() + backoffMs(r.attempts, this.backoffBaseMs)),
+          })
+          .where('id', '=', r.id)
+          .execute();
+      }
+    }
+    if (done.length) {
+      await sql`WITH moved AS (DELETE FROM outbox WHERE id = ANY(${done}) RETURNING id, topic, payload, attempts, created_at)
+        INSERT INTO outbox_done (id, topic, payload, attempts, created_at) SELECT * FROM moved`.execute(this.db);
+    }
+    return rows.length;
+  }
+
+  /** Runs until nothing is due (tests and the command line). */
+  async drain(maxRounds = 1000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await this.runOnce();
+      if (!n) break;
+      total += n;
+    }
+    return total;
+  }
+
+  start(pollMs = 500): void {
+    if (this.running) return;
+    this.running = true;
+    const tick = async () => {
+      if (!this.running) return;
+      try {
+        this.inFlight = this.runOnce();
+        const n = await this.inFlight;
+        this.timer = setTimeout(tick, n ? 0 : pollMs);
+      } catch (e) {
+        this.log?.error({ err: e }, 'outbox worker error');
+        this.timer = setTimeout(tick, pollMs * 4);
+      }
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  deadLetters(limit = 100) {
+    return this.db
+      .selectFrom('outbox')
+      .select(['id', 'topic', 'payload', 'attempts', 'last_error', 'created_at', 'run_at'])
+      .where('status', '=', 'dead')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Puts a dead letter back in the queue with a fresh attempt budget. */
+  async retry(id: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: 0, run_at: new Date(), locked_until: null })
+      .where('id', '=', id)
+      .where('status', '=', 'dead')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async stats() {
+    const r = await sql<{ pending: number; dead: number; done: number }>`
+      SELECT (SELECT count(*) FROM outbox WHERE status = 'pending')::int AS pending,
+             (SELECT count(*) FROM outbox WHERE status = 'dead')::int AS dead,
+             (SELECT count(*) FROM outbox_done)::int AS done`.execute(this.db);
+    return r.rows[0]!;
+  }
+}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { testEnv, type TestEnv } from '../../../test/harness.js';
+import { connect, transaction } from '../db/index.js';
+import { Outbox } from './index.js';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await testEnv();
+});
+afterAll(() => env.close());
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('outbox', () => {
+  it('makes an entry visible only when the caller transaction commits', async () => {
+    const seen: unknown[] = [];
+    const ob = new Outbox(env.k.db);
+    ob.on('t.commit', async (m) => void seen.push(m.payload));
+    await transaction(env.k.db, (tx) => ob.enqueue(tx, 't.commit', { n: 1 }));
+    await transaction(env.k.db, async (tx) => {
+      await ob.enqueue(tx, 't.commit', { n: 2 });
+      throw new Error('rolled back');
+    }).catch(() => undefined);
+    expect(await ob.drain()).toBe(1);
+    expect(seen).toEqual([{ n: 1 }]);
+    const done = await env.k.db.selectFrom('outbox_done').select('payload').where('topic', '=', 't.commit').execute();
+    expect(done.map((d) => d.payload)).toEqual([{ n: 1 }]);
+  });
+
+  it('retries with backoff, then keeps a dead letter that an administrator can retry', async () => {
+    const ob = new Outbox(env.k.db);
+    ob.backoffBaseMs = 5;
+    let calls = 0;
+    let healthy = false;
+    ob.on('t.flaky', async () => {
+      calls++;
+      if (!healthy) throw new Error(`receiver down (${calls})`);
+    });
+    await transaction(env.k.db, (tx) => ob.enqueue(tx, 't.flaky', {}, { maxAttempts: 3 }));
+    for (let i = 0; i < 20 && calls < 3; i++) {
+      await ob.runOnce();
+      await wait(30);
+    }
+    expect(calls).toBe(3);
+    const dead = await ob.deadLetters();
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.last_error).toBe('receiver down (3)');
+    expect(dead[0]!.attempts).toBe(3);
+    // A dead letter is not picked up again by itself.
+    await wait(30);
+    expect(await ob.runOnce()).toBe(0);
+    healthy = true;
+    expect(await ob.retry(dead[0]!.id)).toBe(true);
+    expect(await ob.drain()).toBe(1);
+    expect(calls).toBe(4);
+    expect(await ob.deadLetters()).toHaveLength(0);
+  });
+
+  it('lets several workers drain concurrently without handling an entry twice', async () => {
+    const handled = new Map<number, number>();
+    const workers = [0, 1, 2].map(() => {
+      const h = connect(env.dbUrl, 3);
+      const ob = new Outbox(h.db, pino({ level: 'silent' }));
+      ob.on('t.many', async (m) => {
+        handled.set((m.payload as { i: number }).i, (handled.get((m.payload as { i: number }).i) ?? 0) + 1);
+      });
+      return { h, ob };
+    });
+    await transaction(env.k.db, async (tx) => {
+      for (let i = 0; i < 300; i++) await workers[0]!.ob.enqueue(tx, 't.many', { i });
+    });
+    await Promise.all(workers.map((w) => w.ob.drain()));
+    await Promise.all(workers.map((w) => w.h.close()));
+    expect(handled.size).toBe(300);
+    expect([...handled.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('dedupes on a key and honours run_at', async () => {
+    const ob = new Outbox(env.k.db);
+    const seen: number[] = [];
+    ob.on('t.later', async (m) => void seen.push((m.payload as { i: number }).i));
+    await transaction(env.k.db, async (tx) => {
+      await ob.enqueue(tx, 't.later', { i: 1 }, { dedupeKey: 'once' });
+      await ob.enqueue(tx, 't.later', { i: 2 }, { dedupeKey: 'once' });
+      await ob.enqueue(tx, 't.later', { i: 3 }, { delayMs: 60_000 });
+    });
+    await ob.drain();
+    expect(seen).toEqual([1]);
+    const later = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE topic = 't.later'`.execute(env.k.db);
+    expect(later.rows[0]!.n).toBe(1);
+  });
+
+  it('takes back the rows of a worker that died holding a lease', async () => {
+    const ob = new Outbox(env.k.db);
+    ob.leaseMs = 50;
+    const seen: number[] = [];
+    await transaction(env.k.db, (tx) => ob.enqueue(tx, 't.lease', { i: 7 }));
+    // A worker claims the row and dies before finishing: simulate the claim only.
+    await sql`UPDATE outbox SET locked_until = now() + interval '50 milliseconds', attempts = 1 WHERE topic = 't.lease'`.execute(env.k.db);
+    ob.on('t.lease', async (m) => void seen.push((m.payload as { i: number }).i));
+    expect(await ob.runOnce()).toBe(0);
+    await wait(80);
+    expect(await ob.drain()).toBe(1);
+    expect(seen).toEqual([7]);
+  });
+});

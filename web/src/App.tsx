@@ -1,0 +1,162 @@
+import { Anchor, AppShell, Burger, Button, Group, NavLink, SegmentedControl, Text, VisuallyHidden } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { allows, post } from './api';
+import { useMe } from './auth';
+import { setLanguage } from './i18n';
+import { AgenciesPage } from './pages/Agencies';
+import { AuditPage } from './pages/Audit';
+import { CalendarPage } from './pages/Calendar';
+import { ForgotPage, ResetPage } from './pages/Password';
+import { HomePage } from './pages/Home';
+import { JobsPage } from './pages/Jobs';
+import { LoginPage } from './pages/Login';
+import { OfficialsPage } from './pages/Officials';
+import { RegisterPage } from './pages/Register';
+import { RolesPage } from './pages/Roles';
+import { UnitsPage } from './pages/Units';
+import { ComingPage, WorkspacePage } from './pages/Workspace';
+import { Loading } from './ui';
+
+interface NavItem {
+  to: string;
+  label: string;
+  action?: string;
+}
+
+function Guard({ action, children }: { action?: string; children: ReactNode }) {
+  const me = useMe();
+  const { t } = useTranslation();
+  const location = useLocation();
+  if (me.isLoading) return <Loading />;
+  if (!me.data) return <Navigate to={`/dang-nhap?sau=${encodeURIComponent(location.pathname)}`} replace />;
+  if (action && !allows(me.data, action)) return <Text role="alert">{t('forbidden')}</Text>;
+  return <>{children}</>;
+}
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const [opened, { toggle, close }] = useDisclosure();
+  const me = useMe();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const user = me.data;
+
+  const work: NavItem[] = [
+    { to: '/lam-viec', label: t('nav.workspace') },
+    { to: '/lam-viec/ho-so', label: t('nav.dossiers') },
+    { to: '/lam-viec/phan-anh', label: t('nav.petitions') },
+    { to: '/lam-viec/van-ban', label: t('nav.documents') },
+    { to: '/lam-viec/dieu-hanh', label: t('nav.operations') },
+    { to: '/lam-viec/du-lieu-mo', label: t('nav.opendata') },
+  ];
+  const admin: NavItem[] = [
+    { to: '/quan-tri/don-vi', label: t('nav.units'), action: 'org.unit.manage' },
+    { to: '/quan-tri/co-quan', label: t('nav.agencies'), action: 'org.agency.manage' },
+    { to: '/quan-tri/can-bo', label: t('nav.officials'), action: 'org.official.manage' },
+    { to: '/quan-tri/vai-tro', label: t('nav.roles'), action: 'identity.role.assign' },
+    { to: '/quan-tri/lich', label: t('nav.calendar'), action: 'system.calendar.manage' },
+    { to: '/quan-tri/hang-doi', label: t('nav.jobs'), action: 'system.outbox.manage' },
+    { to: '/quan-tri/nhat-ky', label: t('nav.audit'), action: 'system.audit.read' },
+  ].filter((i) => allows(user, i.action));
+
+  async function logout() {
+    await post('/api/auth/logout').catch(() => undefined);
+    qc.setQueryData(['me'], null);
+    navigate('/');
+  }
+
+  const link = (i: NavItem) => (
+    <NavLink key={i.to} component={Link} to={i.to} label={i.label} active={location.pathname === i.to} onClick={close} />
+  );
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <a href="#main" className="skip-link">
+        {t('app.skip')}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('app.menu')} />
+            <Anchor component={Link} to="/" fw={700} c="red.9" underline="never">
+              {t('app.name')}
+            </Anchor>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <SegmentedControl
+              size="xs"
+              aria-label={t('app.language')}
+              value={i18n.language === 'en' ? 'en' : 'vi'}
+              onChange={(v) => setLanguage(v as 'vi' | 'en')}
+              data={[
+                { value: 'vi', label: 'VI' },
+                { value: 'en', label: 'EN' },
+              ]}
+            />
+            {user ? (
+              <Button size="xs" variant="default" onClick={logout}>
+                {t('nav.logout')}
+              </Button>
+            ) : (
+              <Button size="xs" component={Link} to="/dang-nhap">
+                {t('nav.login')}
+              </Button>
+            )}
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label={t('app.menu')}>
+        <nav aria-label={t('nav.home')}>
+          <NavLink component={Link} to="/" label={t('nav.home')} active={location.pathname === '/'} onClick={close} />
+          {user?.kind === 'official' && work.map(link)}
+          {admin.length > 0 && (
+            <>
+              <Text size="xs" fw={700} c="dimmed" mt="md" mb={4} px="sm" component="p">
+                {t('nav.admin')}
+              </Text>
+              {admin.map(link)}
+            </>
+          )}
+          {!user && (
+            <>
+              <NavLink component={Link} to="/dang-nhap" label={t('nav.login')} onClick={close} />
+              <NavLink component={Link} to="/dang-ky" label={t('nav.register')} onClick={close} />
+            </>
+          )}
+        </nav>
+        {user && (
+          <Text size="sm" mt="auto" px="sm" data-testid="signed-in-as">
+            <VisuallyHidden>{t('home.profile')}: </VisuallyHidden>
+            {user.name}
+          </Text>
+        )}
+      </AppShell.Navbar>
+      <AppShell.Main id="main">
+        <Routes>
+          <Route path="/" element={<HomePage />} />
+          <Route path="/dang-nhap" element={<LoginPage />} />
+          <Route path="/dang-ky" element={<RegisterPage />} />
+          <Route path="/quen-mat-khau" element={<ForgotPage />} />
+          <Route path="/dat-lai-mat-khau" element={<ResetPage />} />
+          <Route path="/lam-viec" element={<Guard><WorkspacePage /></Guard>} />
+          {work.slice(1).map((w) => (
+            <Route key={w.to} path={w.to} element={<Guard><ComingPage title={w.label} /></Guard>} />
+          ))}
+          <Route path="/quan-tri/don-vi" element={<Guard action="org.unit.manage"><UnitsPage /></Guard>} />
+          <Route path="/quan-tri/co-quan" element={<Guard action="org.agency.manage"><AgenciesPage /></Guard>} />
+          <Route path="/quan-tri/can-bo" element={<Guard action="org.official.manage"><OfficialsPage /></Guard>} />
+          <Route path="/quan-tri/vai-tro" element={<Guard action="identity.role.assign"><RolesPage /></Guard>} />
+          <Route path="/quan-tri/lich" element={<Guard action="system.calendar.manage"><CalendarPage /></Guard>} />
+          <Route path="/quan-tri/hang-doi" element={<Guard action="system.outbox.manage"><JobsPage /></Guard>} />
+          <Route path="/quan-tri/nhat-ky" element={<Guard action="system.audit.read"><AuditPage /></Guard>} />
+          <Route path="*" element={<ComingPage title={t('notFound.title')} text={t('notFound.text')} />} />
+        </Routes>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
