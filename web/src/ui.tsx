@@ -39,3 +39,16 @@ export function Empty() {
 export function fieldError(error: unknown, name: string): string | undefined {
   return error instanceof ApiError ? error.field(name) : undefined;
 }
+
+/**
+ * A wide table that scrolls sideways on phones. The region is focusable and
+ * named so keyboard users can scroll it too (axe: scrollable-region-focusable).
+ */
+export function TableScroll({ label, minWidth, children }: { label: string; minWidth: number; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <div className="table-scroll" role="region" aria-label={label} tabIndex={0}>
+      <div style={{ minWidth }}>{children}</div>
+    </div>
+  );
+}

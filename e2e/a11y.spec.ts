@@ -1,0 +1,25 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { signIn } from './helpers';
+
+const publicPages = ['/', '/dang-nhap', '/dang-ky', '/quen-mat-khau', '/khong-co-trang-nay'];
+const adminPages = ['/lam-viec', '/quan-tri/don-vi', '/quan-tri/co-quan', '/quan-tri/can-bo', '/quan-tri/vai-tro', '/quan-tri/lich', '/quan-tri/hang-doi', '/quan-tri/nhat-ky'];
+
+async function audit(page: import('@playwright/test').Page, url: string) {
+  await page.goto(url);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect.soft(bad.map((v) => `${url}: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+}
+
+test('public pages have no serious accessibility violations', async ({ page }) => {
+  for (const url of publicPages) await audit(page, url);
+});
+
+test("officials' pages have no serious accessibility violations", async ({ page }) => {
+  await signIn(page, 'admin@ninhbinh.gov.vn', { totp: true });
+  await expect(page).toHaveURL(/\/lam-viec/);
+  for (const url of adminPages) await audit(page, url);
+});
