@@ -83,4 +83,18 @@ test.describe('citizen portal', () => {
     expect(api.status()).toBe(404);
     expect(api.headers()['content-type']).toContain('application/problem+json');
   });
+
+  test('works offline as an installed app: the cached shell opens without a network', async ({ page, context }) => {
+    await page.goto('/');
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload(); // now under the service worker's control, which caches the assets
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    await context.setOffline(true);
+    await page.goto('/dang-nhap');
+    await expect(page.getByRole('heading', { level: 1, name: 'Đăng nhập' })).toBeVisible();
+    await context.setOffline(false);
+  });
 });
