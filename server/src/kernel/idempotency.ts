@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Generated, sql } from 'kysely';
 import { canonical } from './audit/index.js';
-import type { Tx } from './db/index.js';
+import type { Executor, Tx } from './db/index.js';
 import { errors } from './errors.js';
 
 /**
@@ -54,4 +54,10 @@ export async function idempotent<T>(
     .where('key', '=', opts.key)
     .execute();
   return { result, replayed: false };
+}
+
+/** Forgets keys older than `days`: a client retries within minutes, not weeks. */
+export async function purgeIdempotencyKeys(db: Executor, days: number): Promise<number> {
+  const r = await sql`DELETE FROM idempotency_key WHERE created_at < now() - make_interval(days => ${days})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }

@@ -7,6 +7,7 @@ import type { Db, DbHandle } from './db/index.js';
 import { Notifier } from './db/notify.js';
 import { FileStore } from './files/index.js';
 import type { App, Authentication } from './http/app.js';
+import { purgeIdempotencyKeys } from './idempotency.js';
 import { Mailer } from './mail.js';
 import { Outbox } from './outbox/index.js';
 import { CaseEngine } from './workflow/index.js';
@@ -55,6 +56,9 @@ export interface Command {
   run(k: Kernel, args: string[]): Promise<number | void>;
 }
 
+export const HOUSEKEEPING_TOPIC = 'kernel.housekeeping';
+const IDEMPOTENCY_RETENTION_DAYS = 7;
+
 export function createKernel(config: Config, dbHandle: DbHandle, log?: Logger): Kernel {
   const logger = log ?? pino({ level: config.LOG_LEVEL });
   const db = dbHandle.db;
@@ -66,6 +70,12 @@ export function createKernel(config: Config, dbHandle: DbHandle, log?: Logger): 
   const calendar = new Calendar(db, audit);
   const workflow = new CaseEngine({ db, calendar, outbox, audit });
   const notify = new Notifier(dbHandle.url, logger);
+  // Hourly housekeeping: archived outbox entries and old idempotency keys.
+  outbox.every(HOUSEKEEPING_TOPIC, 3_600_000, async () => {
+    const done = await outbox.purgeDone(config.OUTBOX_RETENTION_DAYS);
+    const keys = await purgeIdempotencyKeys(db, IDEMPOTENCY_RETENTION_DAYS);
+    if (done || keys) logger.info({ done, keys }, 'housekeeping');
+  });
   return {
     config, db, dbHandle, log: logger, outbox, audit, files, mailer, calendar, workflow, notify,
     async stop() {

@@ -73,6 +73,7 @@ export class Outbox {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private inFlight: Promise<unknown> | null = null;
+  private readonly periodic = new Map<string, number>();
   private readonly worker = `${hostname()}:${process.pid}`;
   /** Base of the backoff; tests shorten it. */
   backoffBaseMs = 1000;
@@ -83,6 +84,34 @@ export class Outbox {
     private readonly db: Db,
     private readonly log?: Logger,
   ) {}
+
+  /**
+   * A periodic task, run once per `periodMs` across all instances: each run is
+   * an outbox entry for the next period boundary with a dedupe key, so however
+   * many instances schedule it, one entry per slot exists and one worker runs it.
+   * The run queues the next one; `schedulePeriodic` (at start-up) queues the
+   * first, and re-queues a chain lost to a restore.
+   */
+  every(topic: string, periodMs: number, task: () => Promise<void>): void {
+    if (periodMs < 1000) throw new Error('periodic tasks run at most once a second');
+    this.on<{ at?: string }>(topic, async (m) => {
+      await task();
+      // The next slot is after this run's own slot, whatever the clocks say: a
+      // worker whose clock lags the database's must not queue the same slot again.
+      const slot = Date.parse(m.payload?.at ?? '');
+      await this.schedulePeriodic(this.db, topic, Number.isFinite(slot) ? slot + 1 : 0);
+    });
+    this.periodic.set(topic, periodMs);
+  }
+
+  /** Queues the next run of every periodic task (or of one), idempotently. */
+  async schedulePeriodic(ex: Executor = this.db, only?: string, after = 0): Promise<void> {
+    for (const [topic, period] of this.periodic) {
+      if (only && topic !== only) continue;
+      const slot = new Date(Math.floor(Math.max(Date.now(), after) / period + 1) * period);
+      await this.enqueue(ex, topic, { at: slot.toISOString() }, { runAt: slot, dedupeKey: `${topic}@${slot.toISOString()}` });
+    }
+  }
 
   on<P>(topic: string, handler: Handler<P>): void {
     if (this.handlers.has(topic)) throw new Error(`Outbox topic ${topic} already has a handler`);
@@ -186,6 +215,12 @@ export class Outbox {
       }
     };
     this.timer = setTimeout(tick, 0);
+  }
+
+  /** Removes archived entries older than `days` (they are kept for inspection only). */
+  async purgeDone(days: number): Promise<number> {
+    const r = await sql`DELETE FROM outbox_done WHERE done_at < now() - make_interval(days => ${days})`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0);
   }
 
   async stop(): Promise<void> {

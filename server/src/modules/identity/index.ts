@@ -25,7 +25,7 @@ import { totpEnableRoute } from './routes/totp-enable.js';
 import { totpSetupRoute } from './routes/totp-setup.js';
 import { identityCommands } from './commands.js';
 import { identityBanner, seedIdentityDemo } from './seed.js';
-import { accountActor, sessionActor, toGrants } from './session.repo.js';
+import { accountActor, purgeExpired, sessionActor, toGrants } from './session.repo.js';
 import { sessionCache } from './session-cache.js';
 import { sha256 } from './tokens.js';
 
@@ -101,6 +101,9 @@ export async function getAccountOfOfficial(k: Kernel, officialId: string): Promi
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET } from './seed.js';
 export { maskId, cccdProblem, normaliseTaxCode, normalisePhone } from './identifiers.js';
 
+/** Hourly: expired sessions, reset tokens, OIDC flows and stale failure counters. */
+export const HOUSEKEEPING_TOPIC = 'identity.housekeeping';
+
 export const identityModule: Module = {
   name: 'identity',
   routes(app, k) {
@@ -121,6 +124,12 @@ export const identityModule: Module = {
     adminRolesAssignRoute(app, k);
     adminRolesRevokeRoute(app, k);
     adminAccountsUnlockRoute(app, k);
+  },
+  handlers(k) {
+    k.outbox.every(HOUSEKEEPING_TOPIC, 3_600_000, async () => {
+      const n = await purgeExpired(k.db);
+      if (n.sessions || n.resets || n.flows || n.failures) k.log.info(n, 'identity housekeeping');
+    });
   },
   authenticate,
   seedDemo: seedIdentityDemo,

@@ -212,3 +212,18 @@ export async function takeOidcFlow(db: Executor, state: string): Promise<OidcFlo
     .returning(['state', 'nonce', 'code_verifier', 'return_to', 'expires_at'])
     .executeTakeFirst();
 }
+
+/**
+ * Housekeeping: removes expired sessions, finished or expired password-reset
+ * tokens and OIDC flows, and failure counters that no longer lock anything.
+ */
+export async function purgeExpired(db: Executor): Promise<{ sessions: number; resets: number; flows: number; failures: number }> {
+  const n = (r: { numAffectedRows?: bigint }) => Number(r.numAffectedRows ?? 0);
+  const sessions = n(await sql`DELETE FROM session WHERE expires_at < now()`.execute(db));
+  const resets = n(await sql`DELETE FROM password_reset WHERE expires_at < now() - interval '1 day'`.execute(db));
+  const flows = n(await sql`DELETE FROM oidc_flow WHERE expires_at < now()`.execute(db));
+  const failures = n(await sql`
+    DELETE FROM login_failure
+     WHERE (locked_until IS NULL OR locked_until < now()) AND first_at < now() - interval '1 day'`.execute(db));
+  return { sessions, resets, flows, failures };
+}
