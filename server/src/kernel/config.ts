@@ -47,12 +47,29 @@ const schema = z.object({
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SEED_DEMO: bool.default(true),
   TZ_DISPLAY: z.string().default('Asia/Ho_Chi_Minh'),
+  // National Public Service Portal (docs/national-portal.md): status sync out, dossiers in. Off unless set.
+  NATIONAL_SYNC_URL: z.string().url().regex(/^https?:\/\//, 'must start with http:// or https://').optional(),
+  NATIONAL_SYNC_TOKEN: z.string().optional(),
+  NATIONAL_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  NATIONAL_INBOUND_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Fees: the beneficiary account of VietQR bank transfers, and the online payment gateway.
+  PAYMENT_BANK_BIN: z.string().regex(/^[0-9]{6}$/, 'must be the 6-digit NAPAS BIN of the bank').default('970415'),
+  PAYMENT_ACCOUNT_NO: z.string().regex(/^[0-9A-Za-z]{4,19}$/, 'must be a bank account number').default('113000000001'),
+  PAYMENT_ACCOUNT_NAME: z.string().min(1).max(70).default('KHO BAC NHA NUOC NINH BINH'),
+  PAYMENT_GATEWAY: z.enum(['dev', 'none']).optional(),
+  PAYMENT_GATEWAY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = z.infer<typeof schema> & {
   dataDir: string;
   publicUrl: string;
+  /** `dev`: the in-process simulator (default outside production); `none`: no online payment. */
+  paymentGateway: 'dev' | 'none';
+  /** Key of the HMAC-SHA256 signatures exchanged with the gateway. */
+  paymentGatewaySecret: string;
 };
+
+const DEV_PAYMENT_SECRET = 'congso-dev-payment-secret-not-for-production';
 
 export class ConfigError extends Error {}
 
@@ -74,10 +91,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) || (!c.OIDC_ISSUER && c.OIDC_CLIENT_ID)) {
     throw new ConfigError('Invalid configuration: OIDC_ISSUER and OIDC_CLIENT_ID must be set together');
   }
+  const paymentGateway = c.PAYMENT_GATEWAY ?? (c.NODE_ENV === 'production' ? 'none' : 'dev');
+  if (c.NODE_ENV === 'production' && paymentGateway !== 'none' && !c.PAYMENT_GATEWAY_SECRET) {
+    throw new ConfigError('Invalid configuration: PAYMENT_GATEWAY_SECRET must be set in production when PAYMENT_GATEWAY is not none');
+  }
   return {
     ...c,
     dataDir: path.resolve(c.DATA_DIR),
     publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+    paymentGateway,
+    paymentGatewaySecret: c.PAYMENT_GATEWAY_SECRET ?? DEV_PAYMENT_SECRET,
   };
 }
 

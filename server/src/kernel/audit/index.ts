@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Generated, sql } from 'kysely';
 import type { Ctx } from '../context.js';
-import type { Db, Executor } from '../db/index.js';
+import { beforeCommit, type Db, type Executor } from '../db/index.js';
 
 /**
  * Append-only, hash-chained audit log. Every state change writes an entry in the
@@ -102,6 +102,13 @@ export class AuditLog {
    */
   async record(tx: Executor, ctx: Ctx | null, entry: AuditEntry): Promise<void> {
     if (!tx.isTransaction) throw new Error('audit.record needs the transaction of the change it records');
+    // Millisecond precision: what JS can hold is what the hash covers.
+    const at = new Date(Math.floor(Date.now()));
+    // Chained at the end of the transaction: the chain's lock is held only while committing.
+    await beforeCommit(tx, () => this.append(tx, ctx, entry, at));
+  }
+
+  private async append(tx: Executor, ctx: Ctx | null, entry: AuditEntry, at: Date): Promise<void> {
     await sql`SELECT pg_advisory_xact_lock(${LOCK})`.execute(tx);
     const last = await tx
       .selectFrom('audit_log')
@@ -110,8 +117,6 @@ export class AuditLog {
       .limit(1)
       .executeTakeFirst();
     const prev = last?.hash ?? GENESIS;
-    // Millisecond precision: what JS can hold is what the hash covers.
-    const at = new Date(Math.floor(Date.now()));
     const row = {
       at,
       actor_kind: ctx?.actor?.kind ?? 'system',

@@ -70,10 +70,38 @@ export function connect(url: string, max = 10): DbHandle {
   };
 }
 
-/** Runs `fn` in a transaction; the transaction is passed on explicitly, never kept globally. */
+const commitHooks = new WeakMap<Executor, (() => Promise<void>)[]>();
+
+/**
+ * Runs `fn` in a transaction; the transaction is passed on explicitly, never
+ * kept globally. Work queued with `beforeCommit` runs after `fn`, in order,
+ * still inside the transaction.
+ */
 export function transaction<T>(db: Executor, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db as Tx);
-  return (db as Db).transaction().execute(fn);
+  return (db as Db).transaction().execute(async (tx) => {
+    const hooks: (() => Promise<void>)[] = [];
+    commitHooks.set(tx, hooks);
+    const out = await fn(tx);
+    // Hooks may queue more hooks; all run before the commit.
+    for (let h = hooks.shift(); h; h = hooks.shift()) await h();
+    commitHooks.delete(tx);
+    return out;
+  });
+}
+
+/**
+ * Defers `work` to the end of the transaction `tx`, just before it commits.
+ * Writes to rows every transaction contends for (the audit chain's lock, a
+ * day's counters, rollups, a deduplicated job) then hold their locks only for
+ * the last moment instead of the whole transaction, so concurrent
+ * transactions overlap. Outside a transaction opened by `transaction()`, the
+ * work runs at once.
+ */
+export async function beforeCommit(tx: Executor, work: () => Promise<void>): Promise<void> {
+  const hooks = commitHooks.get(tx);
+  if (hooks) hooks.push(work);
+  else await work();
 }
 
 export { sql };

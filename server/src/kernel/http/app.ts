@@ -33,6 +33,9 @@ declare module 'fastify' {
   }
 }
 
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const UPLOAD_MIMES = ['application/pdf', 'image/jpeg', 'image/png'];
+
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
 export interface Authentication {
@@ -171,6 +174,11 @@ export async function buildHttp(opts: HttpOptions): Promise<App> {
       }
     });
   }
+
+  // Spreadsheets uploaded as the raw request body (catalogue and register imports).
+  app.addContentTypeParser(XLSX_MIME, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Files uploaded one per request as the raw body (dossier components, scans); the file store checks the content.
+  app.addContentTypeParser(UPLOAD_MIMES, { parseAs: 'buffer', bodyLimit: config.UPLOAD_LIMIT_BYTES }, (_req, body, done) => done(null, body));
 
   await app.register(swagger, {
     openapi: {

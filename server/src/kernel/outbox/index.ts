@@ -158,7 +158,8 @@ export class Outbox {
         FOR UPDATE SKIP LOCKED
       )
       RETURNING id, topic, payload, attempts, request_id, max_attempts`.execute(this.db);
-    const rows = claimed.rows;
+    // UPDATE … RETURNING gives rows in no particular order; handlers run in the order they were written.
+    const rows = claimed.rows.sort((a, b) => Number(a.id) - Number(b.id));
     if (!rows.length) return 0;
     const done: number[] = [];
     for (const r of rows) {

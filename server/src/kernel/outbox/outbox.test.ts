@@ -77,6 +77,19 @@ describe('outbox', () => {
     expect([...handled.values()].every((n) => n === 1)).toBe(true);
   });
 
+  it('runs the entries of a batch in the order they were written', async () => {
+    const ob = new Outbox(env.k.db);
+    const seen: number[] = [];
+    ob.on<{ n: number }>('test.order', async (e) => void seen.push(e.payload.n));
+    await transaction(env.k.db, async (tx) => {
+      for (let n = 0; n < 40; n++) await ob.enqueue(tx, 'test.order', { n });
+    });
+    // Rows updated in place come back from UPDATE … RETURNING in no particular order.
+    await sql`UPDATE outbox SET payload = payload WHERE topic = 'test.order' AND (payload->>'n')::int % 3 = 0`.execute(env.k.db);
+    await ob.drain();
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, n) => n));
+  });
+
   it('dedupes on a key and honours run_at', async () => {
     const ob = new Outbox(env.k.db);
     const seen: number[] = [];

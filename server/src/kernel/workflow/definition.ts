@@ -34,6 +34,8 @@ export const slaSchema = z
     warnAt: z.number().gt(0).lt(1).optional(),
     /** States in which this clock pauses (time there is not counted) instead of stopping. */
     pausedIn: z.array(name).optional(),
+    /** Other states in which this clock keeps running (a deadline spanning several steps). */
+    runsIn: z.array(name).optional(),
   })
   .strict();
 
@@ -141,6 +143,11 @@ export function definitionProblems(input: unknown): string[] {
   for (const [s, sla] of Object.entries(d.sla ?? {})) {
     if (!states.has(s)) out.push(`sla.${s}: trạng thái không có trong states`);
     if ((sla.days === undefined) === (sla.hours === undefined)) out.push(`sla.${s}: cần đúng một trong days hoặc hours`);
+    for (const r of sla.runsIn ?? []) {
+      if (!states.has(r)) out.push(`sla.${s}.runsIn: trạng thái «${r}» không có trong states`);
+      if (r === s) out.push(`sla.${s}.runsIn: không cần liệt kê chính trạng thái của đồng hồ`);
+      if (sla.pausedIn?.includes(r)) out.push(`sla.${s}.runsIn: «${r}» không thể vừa chạy vừa tạm dừng`);
+    }
     for (const p of sla.pausedIn ?? []) {
       if (!states.has(p)) out.push(`sla.${s}.pausedIn: trạng thái «${p}» không có trong states`);
       if (p === s) out.push(`sla.${s}.pausedIn: một đồng hồ không tạm dừng ở chính trạng thái của nó`);

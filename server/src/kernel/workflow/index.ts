@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type AuditLog, canonical } from '../audit/index.js';
 import type { Calendar, Duration, WorkCalendar } from '../calendar/index.js';
 import type { Ctx } from '../context.js';
-import { type Db, type Executor, transaction, type Tx } from '../db/index.js';
+import { beforeCommit, type Db, type Executor, transaction, type Tx } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { Actor } from '../http/access.js';
 import type { Outbox } from '../outbox/index.js';
@@ -28,7 +28,8 @@ export { workflowErrors } from './errors.js';
  * whose due time comes from the calendar (counting start, working days or
  * hours). Moving to a state listed in its `pausedIn` pauses it; coming back
  * resumes it and moves the due time later by the working time spent paused;
- * moving anywhere else stops it. The sweep (outbox topic `workflow.sla.sweep`)
+ * moving to a state in its `runsIn` keeps it running (a statutory deadline that
+ * spans receipt, processing and approval), and moving anywhere else stops it. The sweep (outbox topic `workflow.sla.sweep`)
  * sends `workflow.sla.warning` at the warning time and `workflow.sla.breached`
  * (with the case's escalation level incremented) at the due time. Sweeps are
  * scheduled at the next clock event with a dedupe key, so any number of
@@ -90,12 +91,35 @@ export interface StartInput {
   idempotencyKey: string;
   /** Which administrator-edited definition to pin (e.g. a procedure code); default 'default'. */
   definitionKey?: string;
+  /**
+   * What to pin when no administrator saved a definition under the key (instead
+   * of the type's built-in one), e.g. the built-in adapted to a procedure's time limit.
+   */
+  defaultDefinition?: ProcessDefinition;
 }
 
 export interface ActOptions {
   idempotencyKey: string;
   /** The version the actor saw: a case changed since is refused with STALE_VERSION. */
   expectedVersion?: number;
+}
+
+/** A clock's warning or breach, as queued by the sweep. */
+export interface SlaEvent {
+  caseId: string;
+  type: string;
+  state: string;
+  step: string;
+  dueAt: string;
+  warnAt?: string | null;
+  escalationLevel?: number;
+  unitPath: string | null;
+  agencyId: string | null;
+}
+
+export interface SlaHandlers {
+  warning?(e: SlaEvent): Promise<void>;
+  breached?(e: SlaEvent): Promise<void>;
 }
 
 export interface CaseEngineDeps {
@@ -174,10 +198,20 @@ export class CaseEngine {
   /** The engine's clock; tests set it to act at chosen moments. */
   now: () => Date = () => new Date();
 
+  private readonly slaHandlers = new Map<string, SlaHandlers>();
+
   constructor(private readonly deps: CaseEngineDeps) {
     deps.outbox.on(SWEEP_TOPIC, async () => {
       await this.sweep(await repo.dbNow(this.deps.db));
     });
+    // Warnings and breaches go to the module that owns the case type (who to tell, how to escalate).
+    deps.outbox.on<SlaEvent>(WARNING_TOPIC, async (e) => this.slaHandlers.get(e.payload.type)?.warning?.(e.payload));
+    deps.outbox.on<SlaEvent>(BREACHED_TOPIC, async (e) => this.slaHandlers.get(e.payload.type)?.breached?.(e.payload));
+  }
+
+  /** What a case type's module does when a clock warns or breaches (runs as an outbox job; may throw to retry). */
+  onSla(type: string, handlers: SlaHandlers): void {
+    this.slaHandlers.set(type, handlers);
   }
 
   /** Registers a case type (validated; re-registering a type replaces it). */
@@ -234,7 +268,12 @@ export class CaseEngine {
     const prior = await repo.findActionByKey(tx, input.type, input.idempotencyKey);
     if (prior) return replay(prior);
 
-    const pinned = await this.currentDefinition(tx, input.type, key);
+    let pinned = await this.currentDefinition(tx, input.type, key);
+    if (pinned.version === 0 && input.defaultDefinition) {
+      const problems = definitionProblems(input.defaultDefinition);
+      if (problems.length || input.defaultDefinition.type !== input.type) throw workflowErrors.invalidDefinition(input.type, problems);
+      pinned = { version: 0, definition: input.defaultDefinition };
+    }
     const def = pinned.definition;
     const id = randomUUID();
     const at = this.now();
@@ -371,7 +410,7 @@ export class CaseEngine {
     const final = isFinal(def, to);
     for (const clock of open) {
       const sla = def.sla?.[clock.step];
-      if (clock.step === to && !final) {
+      if ((clock.step === to || sla?.runsIn?.includes(to)) && !final) {
         if (clock.paused_at) {
           const k = await calendar();
           const pausedMs = k.workingMsBetween(clock.paused_at, at);
@@ -403,7 +442,10 @@ export class CaseEngine {
   /** Queues a sweep at `at` (rounded up to the minute); one queued sweep per minute whoever asks. */
   async scheduleSweep(ex: Executor, at: Date): Promise<void> {
     const slot = sweepSlot(at);
-    await this.deps.outbox.enqueue(ex, SWEEP_TOPIC, { at: slot.toISOString() }, { runAt: slot, dedupeKey: `${SWEEP_TOPIC}:${slot.toISOString()}` });
+    // Concurrent cases share a minute's sweep: queue it last, so they wait on each other's key only while committing.
+    await beforeCommit(ex, () =>
+      this.deps.outbox.enqueue(ex, SWEEP_TOPIC, { at: slot.toISOString() }, { runAt: slot, dedupeKey: `${SWEEP_TOPIC}:${slot.toISOString()}` }),
+    );
   }
 
   /**

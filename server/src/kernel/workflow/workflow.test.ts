@@ -4,7 +4,7 @@ import type { Ctx } from '../context.js';
 import { transaction, type Tx } from '../db/index.js';
 import { type AppError, messageOf } from '../errors.js';
 import type { Actor } from '../http/access.js';
-import { BREACHED_TOPIC, type CaseView, defineCaseType, SWEEP_TOPIC, toProcessDefinition, WARNING_TOPIC } from './index.js';
+import { BREACHED_TOPIC, type CaseView, defineCaseType, definitionProblems, SWEEP_TOPIC, toProcessDefinition, WARNING_TOPIC } from './index.js';
 
 /**
  * The case engine against the real database, with a small case type:
@@ -80,8 +80,11 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
   }
   throw new Error('expected a refusal');
 }
+/** Events of a case on a topic, pending or already handled (the engine's SLA handlers consume them). */
 async function outboxOf(topic: string, caseId: string) {
-  const rows = await env.k.db.selectFrom('outbox').select(['topic', 'payload']).where('topic', '=', topic).orderBy('id').execute();
+  const pending = await env.k.db.selectFrom('outbox').select(['topic', 'payload']).where('topic', '=', topic).orderBy('id').execute();
+  const handled = await env.k.db.selectFrom('outbox_done').select(['topic', 'payload']).where('topic', '=', topic).orderBy('id').execute();
+  const rows = [...pending, ...handled];
   return rows.map((r) => r.payload as Record<string, unknown>).filter((p) => p.caseId === caseId);
 }
 
@@ -303,6 +306,39 @@ describe('SLA clocks', () => {
     expect(after.version).toBe(4);
     const audit = await env.k.db.selectFrom('audit_log').select(['action', 'actor_kind']).where('entity_id', '=', c.id).where('action', '=', 'workflow.sla.breached').execute();
     expect(audit).toEqual([{ action: 'workflow.sla.breached', actor_kind: 'system' }]);
+  });
+
+  it('a deadline spanning several steps keeps running through them and pauses while waiting', async () => {
+    env.k.workflow.register(defineCaseType({
+      type: 'demo.spanning',
+      states: ['submitted', 'received', 'processing', 'waiting', 'done'],
+      initial: 'submitted',
+      actions: {
+        receive: { from: ['submitted'], to: 'received', roles: ['desk_officer'] },
+        assign: { from: ['received'], to: 'processing', roles: ['desk_officer'] },
+        ask: { from: ['processing'], to: 'waiting', roles: ['desk_officer'] },
+        supply: { from: ['waiting'], to: 'processing', roles: ['applicant'] },
+        finish: { from: ['processing'], to: 'done', roles: ['desk_officer'] },
+      },
+      sla: { received: { days: 3, runsIn: ['processing'], pausedIn: ['waiting'] } },
+    }));
+    const spanDesk = actor({ id: 'motcua-span', grants: [{ role: 'desk_officer', actions: ['demo.*'], scope: { unitPath: '37' } }] });
+    env.k.workflow.now = () => at('2026-03-16T08:00:00');
+    const c = (await tx((t) => env.k.workflow.start(t, citizen, { type: 'demo.spanning', unitPath: '37.13285', agencyId: AGENCY, data: {}, idempotencyKey: key() }))).case;
+    await act(c, spanDesk, 'receive', '2026-03-16T09:00:00');
+    await act(c, spanDesk, 'assign', '2026-03-16T10:00:00');
+    let clocks = await env.k.workflow.clocks(c.id);
+    expect(clocks).toHaveLength(1);
+    expect(clocks[0]).toMatchObject({ step: 'received', stoppedAt: null, pausedAt: null, dueAt: at('2026-03-19T17:00:00') });
+    await act(c, spanDesk, 'ask', '2026-03-17T10:00:00');
+    await act(c, citizen, 'supply', '2026-03-18T10:00:00');
+    clocks = await env.k.workflow.clocks(c.id);
+    expect(clocks[0]).toMatchObject({ stoppedAt: null, pausedAt: null, pausedMs: 8 * H, dueAt: at('2026-03-20T17:00:00') });
+    await act(c, spanDesk, 'finish', '2026-03-19T10:00:00');
+    expect((await env.k.workflow.clocks(c.id))[0]!.stoppedAt).toEqual(at('2026-03-19T10:00:00'));
+    // A state cannot both keep a clock running and pause it.
+    expect(definitionProblems({ type: 'x.y', states: ['a', 'b'], initial: 'a', actions: { go: { from: ['a'], to: 'b', roles: ['*'] } }, sla: { a: { days: 1, runsIn: ['b'], pausedIn: ['b'] } } }))
+      .toContain('sla.a.runsIn: «b» không thể vừa chạy vừa tạm dừng');
   });
 
   it('the sweep is a self-scheduling outbox job, deduplicated so any number of instances can run it', async () => {
