@@ -203,6 +203,20 @@ export async function deleteAssignment(db: Executor, accountId: string, id: stri
   return Number(r.numDeletedRows) > 0;
 }
 
+/** Active accounts holding any of these roles (anywhere); the caller checks the scope. */
+export async function accountsWithRoles(db: Executor, roleCodes: string[]): Promise<string[]> {
+  if (!roleCodes.length) return [];
+  const rows = await db
+    .selectFrom('role_assignment as r')
+    .innerJoin('account as a', 'a.id', 'r.account_id')
+    .select('a.id')
+    .distinct()
+    .where('r.role_code', 'in', roleCodes)
+    .where('a.active', '=', true)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function listRoles(db: Executor): Promise<RoleTable[]> {
   return db.selectFrom('role').select(['code', 'name', 'name_en', 'actions']).orderBy('code').execute();
 }

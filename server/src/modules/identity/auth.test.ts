@@ -93,22 +93,24 @@ describe('sign-in, session, sign-out', () => {
     await login(env.app, 'congdan@example.vn');
   });
 
-  it('takes about as long for an unknown identifier as for a known one', async () => {
-    const time = async (identifier: string) => {
+  it('spends a password verification on an unknown identifier, not a bare lookup', async () => {
+    // Compared with a refused request that never reaches a password check (a malformed body):
+    // an argon2 verification costs tens of milliseconds, the bare request one or two, so the
+    // margin is wide enough for a busy machine. Known identifiers are not compared here: they
+    // also write the failure counter, which makes them noisier than the point being tested.
+    const time = async (body: Record<string, unknown>) => {
       const t = performance.now();
-      await post('/api/auth/login', { identifier, password: 'SaiMatKhau1' });
+      await post('/api/auth/login', body);
       return performance.now() - t;
     };
-    const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      known.push(await time('037090000002'));
-      unknown.push(await time(`03709000099${i}`));
+    const bare: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      unknown.push(await time({ identifier: `03709000099${i}`, password: 'SaiMatKhau1' }));
+      bare.push(await time({ identifier: '' }));
     }
-    await login(env.app, '037090000002');
     const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    // An unknown identifier still costs one argon2 verification (tens of ms), not a bare lookup.
-    expect(med(unknown)).toBeGreaterThan(med(known) * 0.4);
+    expect(med(unknown)).toBeGreaterThan(med(bare) * 3);
   });
 });
 

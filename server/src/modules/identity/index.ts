@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../../kernel/http/access.js';
+import { type Actor, can, type Grant, type Scope } from '../../kernel/http/access.js';
 import type { Authentication } from '../../kernel/http/app.js';
 import type { Kernel, Module } from '../../kernel/index.js';
-import { accountById, accountByOfficial, accountsByLogin } from './account.repo.js';
+import { accountById, accountByOfficial, accountsByLogin, accountsWithRoles, listRoles } from './account.repo.js';
 import { classifyIdentifier } from './identifiers.js';
 import './errors.js';
 import { requestSessions, SESSION_COOKIE } from './http.js';
@@ -81,16 +81,40 @@ export interface AccountSummary {
   email: string | null;
   phone: string | null;
   officialId: string | null;
+  /** Personal ID (citizens) or tax code (businesses): prefills forms the account holder files. */
+  identifier: string | null;
 }
 
 function summary(a: Awaited<ReturnType<typeof accountById>>): AccountSummary | null {
   if (!a) return null;
-  return { id: a.id, kind: a.kind, name: a.name, email: a.email, phone: a.phone, officialId: a.official_id };
+  return { id: a.id, kind: a.kind, name: a.name, email: a.email, phone: a.phone, officialId: a.official_id, identifier: a.personal_id ?? a.tax_code ?? null };
 }
 
 /** An account's public facts (name, contact), for notifications and display by other modules. */
 export async function getAccount(k: Kernel, id: string): Promise<AccountSummary | null> {
   return summary(await accountById(k.db, id));
+}
+
+/**
+ * The accounts that may take `action` on `scope` (their grants cover it) and
+ * whose role is one of `roles` when given — e.g. the leaders to warn when a
+ * dossier of their agency is overdue. Reads every holder of a matching role,
+ * then checks each one's scope.
+ */
+export async function accountsFor(k: Kernel, action: string, scope: Scope, roles?: string[], grantFilter?: (g: Grant) => boolean): Promise<AccountSummary[]> {
+  const matching = (await listRoles(k.db))
+    .filter((r) => (!roles || roles.includes(r.code)) && can({ kind: 'official', id: '', name: '', grants: [{ role: r.code, actions: r.actions, scope: {} }] }, action))
+    .map((r) => r.code);
+  const out: AccountSummary[] = [];
+  for (const id of await accountsWithRoles(k.db, matching)) {
+    const actor = await loadActor(k, id);
+    const grants = actor?.grants.filter((g) => (!roles || roles.includes(g.role)) && (!grantFilter || grantFilter(g))) ?? [];
+    if (actor && can({ ...actor, grants }, action, scope)) {
+      const a = await getAccount(k, id);
+      if (a) out.push(a);
+    }
+  }
+  return out;
 }
 
 /** The account of an official, if the official has one. */

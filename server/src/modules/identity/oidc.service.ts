@@ -4,6 +4,7 @@ import { transaction } from '../../kernel/db/index.js';
 import { AppError } from '../../kernel/errors.js';
 import type { Kernel } from '../../kernel/index.js';
 import {
+  accountByEmail,
   accountById,
   insertAccount,
   insertOidcLink,
@@ -153,7 +154,20 @@ async function findOrCreate(k: Kernel, ctx: Ctx, issuer: string, subject: string
     return a;
   }
   const personalId = personalIdClaims(k).map((c) => str(claims[c])).find(Boolean) ?? null;
-  if (!personalId) throw fail(k, 'nhà cung cấp không trả về số định danh cá nhân');
+  if (!personalId) {
+    // The province's own provider vouches for its officials by their work email: link the official's account.
+    const verified = str(claims.email) && claims.email_verified === true ? normaliseEmail(String(claims.email)) : null;
+    const official = verified ? await accountByEmail(k.db, verified) : undefined;
+    if (official && official.kind === 'official') {
+      if (!official.active) throw fail(k, 'tài khoản đã bị vô hiệu hóa');
+      await transaction(k.db, async (tx) => {
+        await insertOidcLink(tx, issuer, subject, official.id);
+        await k.audit.record(tx, ctx, { action: 'identity.oidc.link', entity: 'account', entityId: official.id, after: { issuer, subject, by: 'email' } });
+      });
+      return official;
+    }
+    throw fail(k, 'nhà cung cấp không trả về số định danh cá nhân');
+  }
   const problem = cccdProblem(personalId);
   if (problem) throw fail(k, problem);
   const name = str(claims.name) ?? ([str(claims.family_name), str(claims.given_name)].filter(Boolean).join(' ') || 'Công dân');

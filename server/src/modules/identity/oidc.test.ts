@@ -16,6 +16,9 @@ const people: Record<string, Record<string, unknown>> = {
   'vneid-001': { name: 'Phạm Thị Dung', email: 'dung.pham@example.vn', email_verified: true, cccd: '037190000321' },
   'vneid-002': { name: 'Trần Thị Bình', email: 'binh.khac@example.vn', email_verified: true, cccd: '037090000002' },
   'vneid-003': { name: 'Không Có Số', email: 'khongso@example.vn', email_verified: true },
+  // The province's own provider for officials: work email, no personal ID.
+  'sso-stp-01': { name: 'Chuyên viên Sở Tư pháp', email: 'chuyenvien.stp@ninhbinh.gov.vn', email_verified: true },
+  'sso-stp-02': { name: 'Mạo danh', email: 'giamdoc.stp@ninhbinh.gov.vn', email_verified: false },
 };
 
 let env: TestEnv;
@@ -183,6 +186,18 @@ describe('OpenID Connect sign-in', () => {
 
     const evil = await signInWith('vneid-001', '//evil.example/steal');
     expect(evil.cb.headers.location).toBe('/');
+  });
+
+  it("signs an official in through the province's provider by their verified work email, never an unverified one", async () => {
+    const ok = await signInWith('sso-stp-01', '/lam-viec');
+    expect(ok.cb.headers.location).toBe('/lam-viec');
+    const cookie = ok.cb.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const me = await env.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
+    expect(me.json()).toMatchObject({ kind: 'official', identifier: 'chuyenvien.stp@ninhbinh.gov.vn' });
+    expect(me.json().actions).toContain('services.dossier.process');
+    const forged = await signInWith('sso-stp-02');
+    expect(forged.cb.headers.location).toBe('/dang-nhap?loi=oidc_failed');
+    expect(await env.k.db.selectFrom('oidc_link').select('subject').where('subject', '=', 'sso-stp-02').execute()).toEqual([]);
   });
 
   it('answers 404 when OIDC is not configured', async () => {

@@ -19,7 +19,8 @@ interface DemoRole {
 export const DEMO_OFFICIALS: { email: string; label: string; roles: DemoRole[] }[] = [
   { email: 'admin@ninhbinh.gov.vn', label: 'Quản trị hệ thống (VPUB)', roles: [{ role: 'system_admin', unitCode: '37' }] },
   { email: 'lanhdao@ninhbinh.gov.vn', label: 'Phó Chủ tịch UBND tỉnh', roles: [{ role: 'leader', unitCode: '37' }] },
-  { email: 'motcua@ninhbinh.gov.vn', label: 'Cán bộ một cửa (TTPVHCC)', roles: [{ role: 'desk_officer', unitCode: '37', agencyCode: 'TTPVHCC' }] },
+  // The provincial one-stop centre receives for every provincial agency, so its desk officers hold the province, not one agency.
+  { email: 'motcua@ninhbinh.gov.vn', label: 'Cán bộ một cửa (TTPVHCC)', roles: [{ role: 'desk_officer', unitCode: '37' }] },
   { email: 'chuyenvien.stp@ninhbinh.gov.vn', label: 'Chuyên viên Sở Tư pháp', roles: [{ role: 'specialist', agencyCode: 'STP' }] },
   { email: 'truongphong.stp@ninhbinh.gov.vn', label: 'Trưởng phòng Sở Tư pháp', roles: [{ role: 'division_head', agencyCode: 'STP' }] },
   { email: 'giamdoc.stp@ninhbinh.gov.vn', label: 'Giám đốc Sở Tư pháp', roles: [{ role: 'leader', agencyCode: 'STP' }] },

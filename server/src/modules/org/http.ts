@@ -8,7 +8,7 @@ export const unitTypes = ['country', 'province', 'city', 'commune', 'ward', 'spe
 export const agencyKinds = ['people_committee', 'committee_office', 'department', 'service_centre', 'commune_committee', 'other'] as const;
 
 export const unitCode = z.string().regex(/^\d{2}(\d{3})?$/, 'Mã đơn vị gồm 2 (tỉnh) hoặc 5 (xã/phường) chữ số');
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày theo dạng YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), 'Ngày không tồn tại');
+export { isoDate } from '../../kernel/http/schemas.js';
 export const text = (max: number) => z.string().trim().min(1, 'Không được để trống').max(max, `Tối đa ${max} ký tự`).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Không được chứa ký tự điều khiển');
 export const optText = (max: number) => text(max).nullable().optional();
 export const email = z.email('Thư điện tử không hợp lệ').max(200);
