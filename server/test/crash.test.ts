@@ -11,6 +11,7 @@ import { freePort } from '../src/kernel/db/embedded.js';
 import { Outbox } from '../src/kernel/outbox/index.js';
 import { AuditLog } from '../src/kernel/audit/index.js';
 import { createTestDatabase, dropTestDatabase } from './harness.js';
+import { exited, healthy as waitHealthy } from './processes.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const NODE_ARGS = ['--import', 'tsx'];
@@ -19,23 +20,7 @@ function start(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-async function healthy(port: number, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
-  let err = '';
-  child.stderr?.on('data', (d) => (err += d));
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${err}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not healthy: ${err}`);
-}
-
-const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)));
+const healthy = (port: number, child: ChildProcess, timeoutMs?: number) => waitHealthy(`http://127.0.0.1:${port}`, child, timeoutMs);
 
 const cleanup: (() => Promise<void>)[] = [];
 afterAll(async () => {

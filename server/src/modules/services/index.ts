@@ -1,0 +1,172 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import { systemCtx } from '../../kernel/context.js';
+import { AppError, messageOf } from '../../kernel/errors.js';
+import type { Kernel, Module } from '../../kernel/index.js';
+import * as repo from './catalogue.repo.js';
+import './errors.js';
+import { catalogueXlsx, exportCatalogue, importCatalogue, parseXlsx } from './catalogue.service.js';
+import { catalogueExportRoute } from './routes/catalogue-export.js';
+import { catalogueImportRoute } from './routes/catalogue-import.js';
+import { procedureGetRoute } from './routes/procedure-get.js';
+import { procedureSaveRoute } from './routes/procedure-save.js';
+import { proceduresSearchRoute } from './routes/procedures-search.js';
+import { publicPagesRoutes } from './routes/public-pages.js';
+import { sectorsListRoute } from './routes/sectors-list.js';
+import { codePatternSaveRoute } from './routes/code-pattern-save.js';
+import { dossierActRoute } from './routes/dossier-act.js';
+import { dossierFileRoute } from './routes/dossier-file.js';
+import { dossierGetRoute } from './routes/dossier-get.js';
+import { dossierRateRoute } from './routes/dossier-rate.js';
+import { dossierTrackRoute } from './routes/dossier-track.js';
+import { dossiersListRoute } from './routes/dossiers-list.js';
+import { draftCreateRoute } from './routes/draft-create.js';
+import { draftDeleteRoute } from './routes/draft-delete.js';
+import { draftFileAddRoute } from './routes/draft-file-add.js';
+import { draftFileDeleteRoute } from './routes/draft-file-delete.js';
+import { draftGetRoute } from './routes/draft-get.js';
+import { draftSaveRoute } from './routes/draft-save.js';
+import { draftSubmitRoute } from './routes/draft-submit.js';
+import { draftsListRoute } from './routes/drafts-list.js';
+import { dossierCaseType } from './dossier.workflow.js';
+import { dossierAlerts } from './dossier.alerts.js';
+import { dossierReceiptRoute } from './routes/dossier-receipt.js';
+import { index766Route } from './routes/index-766.js';
+import { paymentCallbackRoute } from './routes/payment-callback.js';
+import { paymentDeskRoute } from './routes/payment-desk.js';
+import { paymentGatewayDevRoute } from './routes/payment-gateway-dev.js';
+import { paymentGetRoute } from './routes/payment-get.js';
+import { paymentStartRoute } from './routes/payment-start.js';
+import { paymentsReconciliationRoute } from './routes/payments-reconciliation.js';
+import { dossierPaperRoute } from './routes/dossier-paper.js';
+import { dossierFileAddRoute } from './routes/dossier-file-add.js';
+import { dossierAssigneesRoute } from './routes/dossier-assignees.js';
+import { dossiersBulkAssignRoute } from './routes/dossiers-bulk-assign.js';
+import { dossierRegisterRoute } from './routes/dossier-register.js';
+import { nationalDossierCreateRoute } from './routes/national-dossier-create.js';
+import { registerNationalSync } from './national.sync.js';
+import { processDefinitionGetRoute } from './routes/process-definition-get.js';
+import { processDefinitionSaveRoute } from './routes/process-definition-save.js';
+import { seedServicesDemo } from './seed.js';
+
+/**
+ * Online public services: the catalogue of administrative procedures
+ * (versions, forms as JSON Schema, search, import/export, public pages) and
+ * dossiers on the case engine (drafts, submission online or at the desk,
+ * processing, tracking, rating). Fees and the 766 index build on them.
+ */
+
+export type { Procedure } from './catalogue.schema.js';
+export { procedureSchema } from './catalogue.schema.js';
+export { DOSSIER_TYPE, dossierCaseType } from './dossier.workflow.js';
+export { PAYMENT_PAID_TOPIC, type PaymentPaidEvent } from './payment.service.js';
+
+/** The version of a procedure a dossier pins (current when omitted). */
+export async function getProcedure(k: Kernel, code: string, version?: number) {
+  const r = await repo.procedureVersion(k.db, code, version);
+  return r ? { code: r.code, version: r.version, procedure: r.data } : null;
+}
+
+async function importCommand(k: Kernel, args: string[]): Promise<number> {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) {
+    console.error('usage: congso procedures import FILE (.json or .xlsx)');
+    return 2;
+  }
+  const buf = await readFile(file);
+  const bar = new cliProgress.SingleBar({ format: 'procedures [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 500 }, cliProgress.Presets.shades_classic);
+  let started = false;
+  try {
+    let items: unknown;
+    if (file.endsWith('.xlsx')) items = await parseXlsx(buf);
+    else {
+      try {
+        items = JSON.parse(buf.toString('utf8'));
+      } catch {
+        console.error(`${file}: không phải JSON hợp lệ`);
+        return 1;
+      }
+    }
+    const r = await importCatalogue(k, systemCtx('procedures import'), items, (done, total) => {
+      if (!started) bar.start(total, 0), (started = true);
+      bar.update(done);
+    });
+    if (started) bar.stop();
+    console.log(`${r.total} procedures: ${r.created} created, ${r.updated} new versions, ${r.unchanged} unchanged`);
+    return 0;
+  } catch (e) {
+    if (started) bar.stop();
+    if (e instanceof AppError) {
+      console.error(messageOf(e.code, e.params, 'vi'));
+      for (const f of e.fields ?? []) console.error(`  ${f.field}: ${f.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+async function exportCommand(k: Kernel, args: string[]): Promise<number> {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) {
+    console.error('usage: congso procedures export FILE (.json or .xlsx)');
+    return 2;
+  }
+  const items = await exportCatalogue(k);
+  await writeFile(file, file.endsWith('.xlsx') ? await catalogueXlsx(items) : `${JSON.stringify(items, null, 2)}\n`);
+  console.log(`${items.length} procedures written to ${file}`);
+  return 0;
+}
+
+export const servicesModule: Module = {
+  name: 'services',
+  routes(app, k) {
+    proceduresSearchRoute(app, k);
+    catalogueExportRoute(app, k);
+    procedureGetRoute(app, k);
+    sectorsListRoute(app, k);
+    procedureSaveRoute(app, k);
+    catalogueImportRoute(app, k);
+    publicPagesRoutes(app, k);
+    draftCreateRoute(app, k);
+    draftsListRoute(app, k);
+    draftGetRoute(app, k);
+    draftSaveRoute(app, k);
+    draftDeleteRoute(app, k);
+    draftFileAddRoute(app, k);
+    draftFileDeleteRoute(app, k);
+    draftSubmitRoute(app, k);
+    dossiersListRoute(app, k);
+    dossierGetRoute(app, k);
+    dossierActRoute(app, k);
+    dossierRateRoute(app, k);
+    dossierFileRoute(app, k);
+    dossierTrackRoute(app, k);
+    codePatternSaveRoute(app, k);
+    dossierReceiptRoute(app, k);
+    index766Route(app, k);
+    nationalDossierCreateRoute(app, k);
+    paymentGetRoute(app, k);
+    paymentStartRoute(app, k);
+    paymentCallbackRoute(app, k);
+    paymentDeskRoute(app, k);
+    paymentsReconciliationRoute(app, k);
+    paymentGatewayDevRoute(app, k);
+    dossierPaperRoute(app, k);
+    dossierFileAddRoute(app, k);
+    dossierAssigneesRoute(app, k);
+    dossiersBulkAssignRoute(app, k);
+    dossierRegisterRoute(app, k);
+    processDefinitionGetRoute(app, k);
+    processDefinitionSaveRoute(app, k);
+  },
+  handlers(k) {
+    k.workflow.register(dossierCaseType);
+    k.workflow.onSla(dossierCaseType.type, dossierAlerts(k));
+    registerNationalSync(k);
+  },
+  seedDemo: seedServicesDemo,
+  commands: {
+    'procedures import': { usage: 'procedures import FILE', describe: 'import a procedure catalogue (.json or .xlsx), all or nothing, idempotent', run: importCommand },
+    'procedures export': { usage: 'procedures export FILE', describe: 'export the current catalogue (.json or .xlsx)', run: exportCommand },
+  },
+};

@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, type TestSession } from '../../../test/auth.js';
+import { testEnv, type TestEnv } from '../../../test/harness.js';
+import { freePort } from '../../kernel/db/embedded.js';
+
+/**
+ * The national portal adapter against a real HTTP receiver standing in for
+ * the National Public Service Portal: it checks the contract of each status it
+ * receives, refuses the very first delivery (500) to prove retries, and keeps
+ * what it accepted. Inbound: the portal delivering a dossier filed there.
+ */
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const SYNC_TOKEN = 'sync-token-0123456789abcdef';
+const INBOUND_TOKEN = 'inbound-token-0123456789abcdef';
+
+interface Delivery {
+  body: Json;
+  answered: number;
+  problems: string[];
+}
+
+const DATE = /^[0-9]{14}$/;
+const REQUIRED_STRINGS = ['MaHoSo', 'MaTTHC', 'TenTTHC', 'MaCoQuan', 'DonViXuLy', 'KenhThucHien', 'TrangThaiHoSo', 'NgayNopHoSo', 'DuocThanhToanTrucTuyen', 'HoSoCoThanhPhanSoHoa', 'TaiKhoanDuocXacThucVoiVNeID', 'ThoiDiemCapNhat', 'ChuHoSo'];
+const DATES = ['NgayNopHoSo', 'NgayTiepNhan', 'NgayHenTra', 'NgayKetThucXuLy', 'NgayTuChoi', 'NgayTraKetQua', 'NgayTra', 'ThoiDiemCapNhat'];
+
+/** What the national portal would refuse in a status sync. */
+function contractProblems(headers: IncomingHttpHeaders, raw: string): { body: Json; problems: string[] } {
+  const problems: string[] = [];
+  if (headers.authorization !== `Bearer ${SYNC_TOKEN}`) problems.push('authorization');
+  if (!String(headers['content-type']).startsWith('application/json')) problems.push('content-type');
+  let body: Json = {};
+  try {
+    body = JSON.parse(raw) as Json;
+  } catch {
+    return { body, problems: [...problems, 'json'] };
+  }
+  for (const f of REQUIRED_STRINGS) if (typeof body[f] !== 'string' || !body[f]) problems.push(`${f} missing`);
+  for (const f of DATES) if (body[f] !== undefined && !DATE.test(body[f])) problems.push(`${f} format`);
+  if (!Number.isInteger(body.PhienBan) || body.PhienBan < 1) problems.push('PhienBan');
+  if (!['1', '2', '3'].includes(body.KenhThucHien)) problems.push('KenhThucHien');
+  if (!['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'].includes(body.TrangThaiHoSo)) problems.push('TrangThaiHoSo');
+  for (const f of ['DuocThanhToanTrucTuyen', 'HoSoCoThanhPhanSoHoa', 'TaiKhoanDuocXacThucVoiVNeID']) if (!['0', '1', '2'].includes(body[f])) problems.push(f);
+  if ((body.MaKetQua === undefined) !== (body.DuongDanTepTinKetQua === undefined)) problems.push('MaKetQua/DuongDanTepTinKetQua');
+  return { body, problems };
+}
+
+let env: TestEnv;
+let receiver: Server;
+const deliveries: Delivery[] = [];
+let citizen: TestSession;
+let desk: TestSession;
+let stpSpecialist: TestSession;
+let stpDirector: TestSession;
+let phuly: TestSession;
+
+beforeAll(async () => {
+  const port = await freePort();
+  receiver = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+    req.on('end', () => {
+      const { body, problems } = contractProblems(req.headers, raw);
+      // The first delivery ever fails: the outbox must retry it.
+      const answered = problems.length ? 400 : deliveries.length === 0 ? 500 : 200;
+      deliveries.push({ body, answered, problems });
+      res.writeHead(answered, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answered === 200 ? { id: `nhan-${deliveries.length}` } : { error: problems.join(', ') || 'tạm thời không xử lý được' }));
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+  env = await testEnv({
+    demo: true,
+    env: {
+      NATIONAL_SYNC_URL: `http://127.0.0.1:${port}/dongbo/hoso`, NATIONAL_SYNC_TOKEN: SYNC_TOKEN, NATIONAL_SYNC_TIMEOUT_MS: '2000',
+      NATIONAL_INBOUND_TOKEN: INBOUND_TOKEN, PUBLIC_URL: 'https://dichvucong.ninhbinh.gov.vn',
+    },
+  });
+  [citizen, desk, stpSpecialist, stpDirector, phuly] = await Promise.all([
+    login(env.app, 'congdan@example.vn'),
+    login(env.app, 'motcua@ninhbinh.gov.vn'),
+    login(env.app, 'chuyenvien.stp@ninhbinh.gov.vn'),
+    login(env.app, 'giamdoc.stp@ninhbinh.gov.vn'),
+    login(env.app, 'phuly@ninhbinh.gov.vn'),
+  ]);
+});
+afterAll(async () => {
+  await env?.close();
+  await new Promise((r) => receiver?.close(r));
+});
+
+const call = async (s: TestSession | null, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) => {
+  const r = await env.app.inject({ method, url, payload: payload as object, headers: { ...(s?.headers ?? {}), ...headers } });
+  return { status: r.statusCode, body: (r.body ? (() => { try { return r.json(); } catch { return r.body; } })() : null) as Json, raw: r };
+};
+const key = () => `k-${randomUUID()}`;
+const act = async (s: TestSession, id: string, action: string, body: Json = {}) => {
+  const r = await call(s, 'POST', `/api/dossiers/${id}/actions/${action}`, body, { 'idempotency-key': key() });
+  expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
+  return r.body;
+};
+const count = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM dossier`.execute(env.k.db)).rows[0]!.n;
+
+/** Runs the outbox until nothing is due, waiting out the (test-short) backoff of retried deliveries. */
+async function drainAll(): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    await env.k.outbox.drain();
+    const pending = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending' AND topic LIKE 'workflow.case.services.dossier.%'`.execute(env.k.db);
+    if (!pending.rows[0]!.n) return;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+}
+
+const form = { ho_ten: 'Nguyễn Văn An', so_dinh_danh: '037090000001', loai_phieu: 'Phiếu số 1', so_ban: 1, muc_dich: 'Bổ sung hồ sơ xin việc' };
+
+describe('national portal: status sync out', () => {
+  it('posts every status of a dossier in order, in the national field names, retrying a failed delivery', async () => {
+    const draft = await call(citizen, 'POST', '/api/dossier-drafts', { procedureCode: '2.000488' });
+    expect(draft.status).toBe(201);
+    await call(citizen, 'PUT', `/api/dossier-drafts/${draft.body.id}`, { version: draft.body.version, forms: { to_khai: form } });
+    const sub = await call(citizen, 'POST', `/api/dossier-drafts/${draft.body.id}/submit`, {}, { 'idempotency-key': key() });
+    expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+    const id = sub.body.id as string;
+    const code = sub.body.code as string;
+
+    await act(desk, id, 'receive');
+    await act(stpSpecialist, id, 'supplement', { items: ['Bản sao căn cước rõ nét'] });
+    await act(citizen, id, 'resubmit');
+    await act(stpSpecialist, id, 'process');
+    const approved = await act(stpDirector, id, 'approve');
+    await act(desk, id, 'deliver');
+
+    await drainAll();
+    const mine = deliveries.filter((d) => d.body.MaHoSo === code);
+    expect(mine.flatMap((d) => d.problems)).toEqual([]);
+    // The first delivery was refused, then sent again before anything later: every version, in order.
+    expect(mine[0]).toMatchObject({ answered: 500, body: { PhienBan: 1 } });
+    const ok = mine.filter((d) => d.answered === 200);
+    expect(ok.map((d) => d.body.PhienBan)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(ok.map((d) => d.body.TrangThaiHoSo)).toEqual(['1', '2', '5', '4', '4', '9', '10']);
+    expect(mine.map((d) => d.body.PhienBan)).toEqual([1, 1, 2, 3, 4, 5, 6, 7]);
+
+    const [submitted, received, , , , done, returned] = ok.map((d) => d.body);
+    expect(submitted).toMatchObject({
+      MaHoSo: code, MaTTHC: '2.000488', TenTTHC: sub.body.procedure.name, DonViXuLy: 'Sở Tư pháp', MaCoQuan: 'STP', KenhThucHien: '2',
+      DuocThanhToanTrucTuyen: '0', HoSoCoThanhPhanSoHoa: '0', TaiKhoanDuocXacThucVoiVNeID: '0', ChuHoSo: 'Nguyễn Văn An',
+    });
+    // Dates appear once they happened, in the national format (Vietnamese local time).
+    expect(submitted!.NgayTiepNhan).toBeUndefined();
+    expect(submitted!.MaKetQua).toBeUndefined();
+    const view = (await call(desk, 'GET', `/api/dossiers/${id}`)).body;
+    const vn = (iso: string) => new Date(new Date(iso).getTime() + 7 * 3_600_000).toISOString().slice(0, 19).replace(/[-T:]/g, '');
+    expect(submitted!.NgayNopHoSo).toBe(vn(view.submittedAt));
+    expect(received).toMatchObject({ NgayTiepNhan: vn(view.receivedAt), NgayHenTra: vn(view.dueAt) });
+    expect(received!.NgayKetThucXuLy).toBeUndefined();
+    expect(done).toMatchObject({
+      NgayKetThucXuLy: vn(view.finishedAt), MaKetQua: approved.resultFileId,
+      DuongDanTepTinKetQua: `https://dichvucong.ninhbinh.gov.vn/api/dossiers/${id}/files/${approved.resultFileId}`,
+    });
+    expect(done!.NgayTraKetQua).toBeUndefined();
+    expect(returned).toMatchObject({ NgayTraKetQua: vn(view.returnedAt), MaKetQua: approved.resultFileId });
+
+    // Operators see what the portal acknowledged; nothing is left to retry, nothing dead.
+    const acks = await sql<Json>`SELECT version, status_code, http_status, response_id FROM national_sync WHERE dossier_id = ${id} ORDER BY version`.execute(env.k.db);
+    expect(acks.rows.map((r) => [r.version, r.status_code, r.http_status])).toEqual([[1, '1', 200], [2, '2', 200], [3, '5', 200], [4, '4', 200], [5, '4', 200], [6, '9', 200], [7, '10', 200]]);
+    expect(acks.rows.every((r) => /^nhan-\d+$/.test(r.response_id))).toBe(true);
+    const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE topic LIKE 'workflow.case.services.dossier.%'`.execute(env.k.db);
+    expect(left.rows[0]!.n).toBe(0);
+    // One event's handler met the refusal and was retried (the outbox may run a batch in any order:
+    // whichever handler runs first sends the oldest missing version first).
+    const events = await sql<{ attempts: number }>`SELECT attempts FROM outbox_done WHERE topic LIKE 'workflow.case.services.dossier.%' AND payload->>'caseId' = ${id}`.execute(env.k.db);
+    expect(events.rows.map((r) => r.attempts).sort()).toEqual([1, 1, 1, 1, 1, 1, 2]);
+  });
+
+  it('an unreachable portal leaves the event pending with its error, to be retried', async () => {
+    const url = env.k.config.NATIONAL_SYNC_URL;
+    (env.k.config as { NATIONAL_SYNC_URL?: string }).NATIONAL_SYNC_URL = `http://127.0.0.1:${await freePort()}/khong-co`;
+    try {
+      const draft = await call(citizen, 'POST', '/api/dossier-drafts', { procedureCode: '2.000488' });
+      await call(citizen, 'PUT', `/api/dossier-drafts/${draft.body.id}`, { version: draft.body.version, forms: { to_khai: form } });
+      const sub = await call(citizen, 'POST', `/api/dossier-drafts/${draft.body.id}/submit`, {}, { 'idempotency-key': key() });
+      // One pass (drain would keep retrying once the short test backoff runs out).
+      await env.k.outbox.runOnce();
+      const row = await sql<{ status: string; attempts: number; last_error: string }>`
+        SELECT status, attempts, last_error FROM outbox WHERE topic = 'workflow.case.services.dossier.start' AND payload->>'caseId' = ${sub.body.id}`.execute(env.k.db);
+      expect(row.rows[0]).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(row.rows[0]!.last_error).toContain(`national sync of ${sub.body.code} v1`);
+    } finally {
+      (env.k.config as { NATIONAL_SYNC_URL?: string }).NATIONAL_SYNC_URL = url;
+    }
+    // Back online: the retry goes through.
+    await drainAll();
+    const acked = await sql<{ n: number }>`SELECT count(*)::int AS n FROM national_sync s JOIN dossier d ON d.id = s.dossier_id WHERE d.procedure_code = '2.000488'`.execute(env.k.db);
+    expect(acked.rows[0]!.n).toBe(8);
+  });
+});
+
+describe('national portal: dossiers in', () => {
+  const post = (body: unknown, token: string | null = INBOUND_TOKEN) =>
+    call(null, 'POST', '/api/national/dossiers', body, token ? { authorization: `Bearer ${token}` } : {});
+  const valid = (code: string) => ({
+    MaHoSoQuocGia: code, MaTTHC: '2.000488', ChuHoSo: 'Nguyễn Văn An', SoGiayToChuHoSo: '037090000001', SoDienThoai: '0912345678',
+    Email: 'congdan@example.vn', NgayNopHoSo: '20260105093000', KenhThucHien: '2', BieuMau: { to_khai: form },
+    // A field of the national payload this adapter does not use.
+    LoaiDoiTuong: '1',
+  });
+
+  it('refuses a missing or wrong token, and answers 404 while inbound is not configured', async () => {
+    const before = await count();
+    const none = await post(valid('G22.99-260105-0001'), null);
+    expect(none.status).toBe(401);
+    expect(none.raw.headers['content-type']).toContain('application/problem+json');
+    expect((await post(valid('G22.99-260105-0001'), 'inbound-token-0123456789abcdeX')).status).toBe(401);
+    // The token is checked before the body: a bad body with a bad token says nothing about the body.
+    expect((await post({ MaTTHC: 1 }, 'wrong')).status).toBe(401);
+    const saved = env.k.config.NATIONAL_INBOUND_TOKEN;
+    (env.k.config as { NATIONAL_INBOUND_TOKEN?: string }).NATIONAL_INBOUND_TOKEN = undefined;
+    try {
+      expect((await post(valid('G22.99-260105-0001'))).status).toBe(404);
+    } finally {
+      (env.k.config as { NATIONAL_INBOUND_TOKEN?: string }).NATIONAL_INBOUND_TOKEN = saved;
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('bad input is a 400 naming each field, and writes nothing', async () => {
+    const before = await count();
+    const r = await post({ ...valid('G22.99-260105-0002'), ChuHoSo: '', NgayNopHoSo: '2026-01-05', SoGiayToChuHoSo: '123' });
+    expect(r.status).toBe(400);
+    expect(r.raw.headers['content-type']).toContain('application/problem+json');
+    expect(r.body.errors.map((e: Json) => e.field)).toEqual(expect.arrayContaining(['body.ChuHoSo', 'body.NgayNopHoSo', 'body.SoGiayToChuHoSo']));
+    const unknown = await post({ ...valid('G22.99-260105-0002'), MaTTHC: '9.999999' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].field).toBe('body.MaTTHC');
+    const badForm = await post({ ...valid('G22.99-260105-0002'), BieuMau: { to_khai: { ...form, so_ban: 99 } } });
+    expect(badForm.status).toBe(400);
+    expect(badForm.body.errors.map((e: Json) => e.field)).toContain('body.BieuMau.to_khai.so_ban');
+    // A commune procedure needs its commune, named in the national field.
+    const noCommune = await post({ ...valid('G22.99-260105-0002'), MaTTHC: '1.001193', BieuMau: undefined });
+    expect(noCommune.status).toBe(400);
+    expect(noCommune.body.errors.map((e: Json) => e.field)).toContain('body.MaCoQuan');
+    const badDay = await post({ ...valid('G22.99-260105-0002'), NgayNopHoSo: '20260231093000' });
+    expect(badDay.body.errors.map((e: Json) => e.field)).toContain('body.NgayNopHoSo');
+    expect(await count()).toBe(before);
+  });
+
+  it('creates the dossier once per national code, waiting at the agency, in the applicant\'s account, and syncs it back', async () => {
+    const before = await count();
+    const first = await post(valid('G22.99-260105-0003'));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body).toMatchObject({ MaHoSoQuocGia: 'G22.99-260105-0003', TrangThaiHoSo: '1', state: 'submitted', NgayNopHoSo: '20260105093000' });
+    expect(first.body.MaHoSo).toMatch(/^STP-\d{6}-\d{4}$/);
+    // A retried delivery: the same dossier, nothing new.
+    const again = await post(valid('G22.99-260105-0003'));
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    // Two deliveries at once of another code: still one dossier.
+    const [a, b] = await Promise.all([post(valid('G22.99-260105-0004')), post(valid('G22.99-260105-0004'))]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.body.id).toBe(b.body.id);
+    expect(await count()).toBe(before + 2);
+
+    const id = first.body.id as string;
+    const queue = await call(stpSpecialist, 'GET', '/api/dossiers?state=submitted');
+    expect(queue.body.items.map((i: Json) => i.id)).toContain(id);
+    expect((await call(phuly, 'GET', '/api/dossiers')).body.items.map((i: Json) => i.id)).not.toContain(id);
+    expect((await call(citizen, 'GET', '/api/dossiers')).body.items.map((i: Json) => i.id)).toContain(id);
+    const view = (await call(stpSpecialist, 'GET', `/api/dossiers/${id}`)).body;
+    expect(view).toMatchObject({ channel: 'online', state: 'submitted', handlerName: 'Sở Tư pháp', forms: { to_khai: form }, applicant: { name: 'Nguyễn Văn An', idNumber: '037090000001' } });
+    expect(view.submittedAt).toBe('2026-01-05T02:30:00.000Z');
+    // The desk receives it as any online dossier; the portal hears both statuses under its own code too.
+    await act(desk, id, 'receive');
+    await drainAll();
+    const back = deliveries.filter((d) => d.body.MaHoSoQuocGia === 'G22.99-260105-0003' && d.answered === 200).map((d) => d.body);
+    expect(back.map((d) => [d.PhienBan, d.TrangThaiHoSo, d.KenhThucHien])).toEqual([[1, '1', '2'], [2, '2', '2']]);
+    expect(back[0]).toMatchObject({ MaHoSo: first.body.MaHoSo, NgayNopHoSo: '20260105093000' });
+  });
+});
