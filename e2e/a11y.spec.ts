@@ -2,8 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { signIn } from './helpers';
 
-const publicPages = ['/', '/dang-nhap', '/dang-ky', '/quen-mat-khau', '/khong-co-trang-nay'];
-const adminPages = ['/lam-viec', '/quan-tri/don-vi', '/quan-tri/co-quan', '/quan-tri/can-bo', '/quan-tri/vai-tro', '/quan-tri/lich', '/quan-tri/hang-doi', '/quan-tri/nhat-ky'];
+const publicPages = ['/', '/dich-vu-cong', '/thu-tuc', '/tra-cuu', '/chi-so-766', '/dang-nhap', '/dang-ky', '/quen-mat-khau', '/khong-co-trang-nay'];
+const adminPages = ['/lam-viec', '/quan-tri/thu-tuc', '/quan-tri/don-vi', '/quan-tri/co-quan', '/quan-tri/can-bo', '/quan-tri/vai-tro', '/quan-tri/quy-trinh', '/quan-tri/quy-trinh?thu-tuc=2.000488', '/quan-tri/lich', '/quan-tri/hang-doi', '/quan-tri/nhat-ky'];
 
 async function audit(page: import('@playwright/test').Page, url: string) {
   await page.goto(url);

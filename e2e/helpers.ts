@@ -17,4 +17,6 @@ export async function signIn(page: Page, identifier: string, opts: { totp?: bool
     await page.keyboard.type(generateSync({ secret: TOTP_SECRET }));
     await page.getByRole('button', { name: 'Xác nhận' }).click();
   }
+  // Signed in only once the app has left the sign-in page: navigating earlier would abort the request.
+  await expect(page).not.toHaveURL(/\/dang-nhap/);
 }

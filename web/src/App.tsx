@@ -10,13 +10,21 @@ import { setLanguage } from './i18n';
 import { AgenciesPage } from './pages/Agencies';
 import { AuditPage } from './pages/Audit';
 import { CalendarPage } from './pages/Calendar';
+import { DossierPage } from './pages/Dossier';
+import { DeskPage, SubmitPage } from './pages/DossierForm';
+import { MyDossiersPage, QueuePage } from './pages/Dossiers';
 import { ForgotPage, ResetPage } from './pages/Password';
 import { HomePage } from './pages/Home';
+import { Index766Page } from './pages/Index766';
 import { JobsPage } from './pages/Jobs';
 import { LoginPage } from './pages/Login';
 import { OfficialsPage } from './pages/Officials';
+import { ProcessDefinitionsPage } from './pages/ProcessDefinitions';
+import { CatalogueEditorPage } from './pages/CatalogueEditor';
+import { ProceduresPage } from './pages/Procedures';
 import { RegisterPage } from './pages/Register';
 import { RolesPage } from './pages/Roles';
+import { TrackingPage } from './pages/Tracking';
 import { UnitsPage } from './pages/Units';
 import { ComingPage, WorkspacePage } from './pages/Workspace';
 import { Loading } from './ui';
@@ -27,13 +35,14 @@ interface NavItem {
   action?: string;
 }
 
-function Guard({ action, children }: { action?: string; children: ReactNode }) {
+function Guard({ action, kinds, children }: { action?: string; kinds?: string[]; children: ReactNode }) {
   const me = useMe();
   const { t } = useTranslation();
   const location = useLocation();
   if (me.isLoading) return <Loading />;
-  if (!me.data) return <Navigate to={`/dang-nhap?sau=${encodeURIComponent(location.pathname)}`} replace />;
+  if (!me.data) return <Navigate to={`/dang-nhap?sau=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (action && !allows(me.data, action)) return <Text role="alert">{t('forbidden')}</Text>;
+  if (kinds && !kinds.includes(me.data.kind)) return <Text role="alert">{t('forbidden')}</Text>;
   return <>{children}</>;
 }
 
@@ -49,6 +58,7 @@ export function App() {
   const work: NavItem[] = [
     { to: '/lam-viec', label: t('nav.workspace') },
     { to: '/lam-viec/ho-so', label: t('nav.dossiers') },
+    ...(allows(user, 'services.dossier.receive') ? [{ to: '/lam-viec/mot-cua', label: t('nav.desk') }] : []),
     { to: '/lam-viec/phan-anh', label: t('nav.petitions') },
     { to: '/lam-viec/van-ban', label: t('nav.documents') },
     { to: '/lam-viec/dieu-hanh', label: t('nav.operations') },
@@ -59,6 +69,8 @@ export function App() {
     { to: '/quan-tri/co-quan', label: t('nav.agencies'), action: 'org.agency.manage' },
     { to: '/quan-tri/can-bo', label: t('nav.officials'), action: 'org.official.manage' },
     { to: '/quan-tri/vai-tro', label: t('nav.roles'), action: 'identity.role.assign' },
+    { to: '/quan-tri/thu-tuc', label: t('nav.catalogue'), action: 'services.catalogue.manage' },
+    { to: '/quan-tri/quy-trinh', label: t('nav.processes'), action: 'services.catalogue.manage' },
     { to: '/quan-tri/lich', label: t('nav.calendar'), action: 'system.calendar.manage' },
     { to: '/quan-tri/hang-doi', label: t('nav.jobs'), action: 'system.outbox.manage' },
     { to: '/quan-tri/nhat-ky', label: t('nav.audit'), action: 'system.audit.read' },
@@ -110,9 +122,13 @@ export function App() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label={t('app.menu')}>
+      <AppShell.Navbar p="sm" aria-label={t('app.menu')} style={{ overflowY: 'auto' }}>
         <nav aria-label={t('nav.home')}>
           <NavLink component={Link} to="/" label={t('nav.home')} active={location.pathname === '/'} onClick={close} />
+          <NavLink component={Link} to="/dich-vu-cong" label={t('nav.procedures')} active={location.pathname === '/dich-vu-cong'} onClick={close} />
+          <NavLink component={Link} to="/tra-cuu" label={t('nav.tracking')} active={location.pathname.startsWith('/tra-cuu')} onClick={close} />
+          <NavLink component={Link} to="/chi-so-766" label={t('nav.index766')} active={location.pathname === '/chi-so-766'} onClick={close} />
+          {user && user.kind !== 'official' && <NavLink component={Link} to="/ho-so-cua-toi" label={t('nav.myDossiers')} active={location.pathname === '/ho-so-cua-toi'} onClick={close} />}
           {user?.kind === 'official' && work.map(link)}
           {admin.length > 0 && (
             <>
@@ -139,18 +155,29 @@ export function App() {
       <AppShell.Main id="main">
         <Routes>
           <Route path="/" element={<HomePage />} />
+          <Route path="/dich-vu-cong" element={<ProceduresPage />} />
           <Route path="/dang-nhap" element={<LoginPage />} />
           <Route path="/dang-ky" element={<RegisterPage />} />
           <Route path="/quen-mat-khau" element={<ForgotPage />} />
           <Route path="/dat-lai-mat-khau" element={<ResetPage />} />
           <Route path="/lam-viec" element={<Guard><WorkspacePage /></Guard>} />
-          {work.slice(1).map((w) => (
+          <Route path="/tra-cuu" element={<TrackingPage />} />
+          <Route path="/tra-cuu/:code" element={<TrackingPage />} />
+          <Route path="/chi-so-766" element={<Index766Page />} />
+          <Route path="/nop-ho-so/:code" element={<Guard><SubmitPage /></Guard>} />
+          <Route path="/ho-so-cua-toi" element={<Guard><MyDossiersPage /></Guard>} />
+          <Route path="/ho-so/:id" element={<Guard><DossierPage /></Guard>} />
+          <Route path="/lam-viec/ho-so" element={<Guard kinds={['official']}><QueuePage /></Guard>} />
+          <Route path="/lam-viec/mot-cua" element={<Guard action="services.dossier.receive"><DeskPage /></Guard>} />
+          {work.slice(1).filter((w) => w.to !== '/lam-viec/ho-so' && w.to !== '/lam-viec/mot-cua').map((w) => (
             <Route key={w.to} path={w.to} element={<Guard><ComingPage title={w.label} /></Guard>} />
           ))}
           <Route path="/quan-tri/don-vi" element={<Guard action="org.unit.manage"><UnitsPage /></Guard>} />
           <Route path="/quan-tri/co-quan" element={<Guard action="org.agency.manage"><AgenciesPage /></Guard>} />
           <Route path="/quan-tri/can-bo" element={<Guard action="org.official.manage"><OfficialsPage /></Guard>} />
           <Route path="/quan-tri/vai-tro" element={<Guard action="identity.role.assign"><RolesPage /></Guard>} />
+          <Route path="/quan-tri/thu-tuc" element={<Guard action="services.catalogue.manage"><CatalogueEditorPage /></Guard>} />
+          <Route path="/quan-tri/quy-trinh" element={<Guard action="services.catalogue.manage"><ProcessDefinitionsPage /></Guard>} />
           <Route path="/quan-tri/lich" element={<Guard action="system.calendar.manage"><CalendarPage /></Guard>} />
           <Route path="/quan-tri/hang-doi" element={<Guard action="system.outbox.manage"><JobsPage /></Guard>} />
           <Route path="/quan-tri/nhat-ky" element={<Guard action="system.audit.read"><AuditPage /></Guard>} />

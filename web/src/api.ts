@@ -29,14 +29,16 @@ function csrfToken(): string | undefined {
     ?.slice('congso_csrf='.length);
 }
 
-export async function api<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(method: string, url: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
   const headers: Record<string, string> = { 'accept-language': document.documentElement.lang || 'vi' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers['content-type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
   if (method !== 'GET') {
     const t = csrfToken();
     if (t) headers['x-csrf-token'] = decodeURIComponent(t);
   }
-  const res = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  Object.assign(headers, extraHeaders);
+  const res = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   const data = type.includes('json') ? await res.json() : await res.text();
@@ -50,10 +52,14 @@ export async function api<T = unknown>(method: string, url: string, body?: unkno
 }
 
 export const get = <T>(url: string) => api<T>('GET', url);
-export const post = <T>(url: string, body?: unknown) => api<T>('POST', url, body ?? {});
+export const post = <T>(url: string, body?: unknown, headers?: Record<string, string>) => api<T>('POST', url, body ?? {}, headers);
 export const put = <T>(url: string, body?: unknown) => api<T>('PUT', url, body ?? {});
 export const patch = <T>(url: string, body?: unknown) => api<T>('PATCH', url, body ?? {});
 export const del = <T>(url: string) => api<T>('DELETE', url);
+/** Sends a file as the raw request body (Content-Type = the file's type). */
+export const upload = <T>(url: string, file: Blob) => api<T>('POST', url, file);
+/** A fresh key for one user intent (submit, an action); reuse it when retrying the same intent. */
+export const newIdempotencyKey = () => `web-${crypto.randomUUID()}`;
 
 export interface Me {
   id: string;

@@ -1,6 +1,7 @@
-import { Badge, Button, Card, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { get } from '../api';
 import { useMe } from '../auth';
 import { ErrorAlert, fieldError, Page } from '../ui';
@@ -81,8 +82,8 @@ export function HomePage() {
   const { t } = useTranslation();
   const me = useMe();
   const user = me.data;
-  const cards = [
-    { title: t('home.services'), text: t('home.servicesText') },
+  const cards: { title: string; text: string; to?: string }[] = [
+    { title: t('home.services'), text: t('home.servicesText'), to: '/dich-vu-cong' },
     { title: t('home.feedback'), text: t('home.feedbackText') },
     { title: t('home.lookup'), text: t('home.lookupText') },
   ];
@@ -98,11 +99,18 @@ export function HomePage() {
                 <Title order={2} size="h4">
                   {c.title}
                 </Title>
-                <Badge variant="light" color="gray">
-                  {t('home.soon')}
-                </Badge>
+                {!c.to && (
+                  <Badge variant="light" color="gray">
+                    {t('home.soon')}
+                  </Badge>
+                )}
               </Group>
               <Text size="sm">{c.text}</Text>
+              {c.to && (
+                <Anchor component={Link} to={c.to} fw={600}>
+                  {t('home.browse')}
+                </Anchor>
+              )}
             </Stack>
           </Card>
         ))}
