@@ -1,29 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import Fastify from 'fastify';
 import { buildApp } from '../server/src/main.js';
-import { benchKernel, result } from './lib.js';
-
-const require = createRequire(import.meta.url);
-
-/** Runs autocannon in a second process against `url`; returns requests/s. */
-function load(url: string, headers: Record<string, string>, seconds: number): Promise<{ rps: number; non2xx: number; p99: number }> {
-  const bin = require.resolve('autocannon/autocannon.js');
-  const args = [bin, '-j', '-c', '20', '-d', String(seconds)];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
-  args.push(url);
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited ${code}`));
-      const r = JSON.parse(out);
-      resolve({ rps: r.requests.average, non2xx: r.non2xx + r.errors, p99: r.latency.p99 });
-    });
-  });
-}
+import { bareServer, benchKernel, load, result } from './lib.js';
 
 /**
  * Requests/s of an authenticated read (the caller's own profile, GET /api/auth/me:
@@ -36,10 +12,8 @@ export default async function apiRead(args: string[]) {
   const seconds = Number(args[0] ?? 10);
   const b = await benchKernel({ seed: true });
   try {
-    const bare = Fastify({ logger: false });
-    bare.get('/constant', async () => ({ ok: true }));
-    await bare.listen({ port: 0, host: '127.0.0.1' });
-    const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/constant`;
+    const bare = await bareServer();
+    const bareUrl = bare.url;
 
     const app = await buildApp(b.k, { logger: false });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import Fastify from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -68,4 +71,34 @@ export async function benchKernel(opts: { seed?: boolean; env?: Record<string, s
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+const require = createRequire(import.meta.url);
+
+/** Runs autocannon in a second process against `url`; returns requests/s. */
+export function load(url: string, headers: Record<string, string>, seconds: number): Promise<{ rps: number; non2xx: number; p99: number }> {
+  const bin = require.resolve('autocannon/autocannon.js');
+  const args = [bin, '-j', '-c', '20', '-d', String(seconds)];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited ${code}`));
+      const r = JSON.parse(out);
+      resolve({ rps: r.requests.average, non2xx: r.non2xx + r.errors, p99: r.latency.p99 });
+    });
+  });
+}
+
+
+/** The baseline of HTTP benchmarks: a bare Fastify route returning a constant, on loopback. */
+export async function bareServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const bare = Fastify({ logger: false });
+  bare.get('/constant', async () => ({ ok: true }));
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  return { url: `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/constant`, close: () => bare.close() };
 }

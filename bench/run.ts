@@ -11,7 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const name = process.argv[2];
 const file = name ? path.join(here, `${name}.bench.ts`) : '';
 if (!name || !existsSync(file)) {
-  console.error('usage: npm run bench -- <api-read|outbox|cold-start>');
+  console.error('usage: npm run bench -- <api-read|outbox|cold-start|catalogue-search|dossier-submit|tracking-lookup|index-766>');
   process.exit(2);
 }
 const mod = await import(pathToFileURL(file).href);
