@@ -10,6 +10,11 @@ import type { Db, Executor } from '../db/index.js';
  * run the topic's handler, and move the row to `outbox_done`; a failure is
  * retried with exponential backoff and, after `max_attempts`, kept as a dead
  * letter for administrators to inspect and retry.
+ *
+ * Two ways in: a job (`on` + `enqueue`: one topic, one handler) and an event
+ * (`subscribe` + `publish`): every subscriber whose pattern matches gets its
+ * own entry, so a slow or failing subscriber (a partner's webhook) never holds
+ * back or repeats another (the national sync, a dashboard rollup).
  */
 
 interface OutboxTable {
@@ -26,6 +31,7 @@ interface OutboxTable {
   request_id: string | null;
   created_at: Generated<Date>;
   locked_until: Date | null;
+  subscriber: string | null;
 }
 interface OutboxDoneTable {
   id: number;
@@ -34,6 +40,7 @@ interface OutboxDoneTable {
   attempts: number;
   created_at: Date;
   done_at: Date;
+  subscriber: string | null;
 }
 declare module '../db/index.js' {
   interface Database {
@@ -48,6 +55,8 @@ export interface OutboxMessage<P = unknown> {
   payload: P;
   attempts: number;
   requestId: string | null;
+  /** The subscriber this copy of a published event is for (null for a job). */
+  subscriber: string | null;
 }
 
 export type Handler<P = any> = (msg: OutboxMessage<P>) => Promise<void>;
@@ -68,8 +77,21 @@ export function backoffMs(attempts: number, baseMs = 1000): number {
   return Math.round(exp * (0.8 + Math.random() * 0.4));
 }
 
+interface Subscription {
+  pattern: string;
+  handler: Handler;
+}
+
+/** `a.b.*` matches `a.b.c` and `a.b.c.d`; `*` matches everything; anything else matches itself. */
+export function topicMatches(pattern: string, topic: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return topic.startsWith(pattern.slice(0, -1));
+  return pattern === topic;
+}
+
 export class Outbox {
   private handlers = new Map<string, Handler>();
+  private subscriptions = new Map<string, Subscription>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private inFlight: Promise<unknown> | null = null;
@@ -122,6 +144,46 @@ export class Outbox {
     return [...this.handlers.keys()];
   }
 
+  /**
+   * Subscribes `subscriber` (a unique name, e.g. `services.national`) to events
+   * matching `pattern` (`workflow.case.services.dossier.*`). Register at start-up,
+   * before anything is published: an event goes to the subscribers known when it
+   * is written.
+   */
+  subscribe<P>(pattern: string, subscriber: string, handler: Handler<P>): void {
+    if (this.subscriptions.has(subscriber)) throw new Error(`Outbox subscriber ${subscriber} already exists`);
+    if (/[*]/.test(pattern.replace(/(^|\.)\*$/, ''))) throw new Error(`Outbox pattern ${pattern}: * only as the last segment`);
+    this.subscriptions.set(subscriber, { pattern, handler: handler as Handler });
+  }
+
+  subscribers(topic?: string): string[] {
+    return [...this.subscriptions].filter(([, s]) => topic === undefined || topicMatches(s.pattern, topic)).map(([name]) => name);
+  }
+
+  /**
+   * Publishes an event in `tx`: one entry per matching subscriber, written in one
+   * statement, visible only if `tx` commits. With no subscriber nothing is written.
+   */
+  async publish(tx: Executor, topic: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
+    const subs = this.subscribers(topic);
+    if (!subs.length) return;
+    const runAt = opts.runAt ?? (opts.delayMs ? new Date(Date.now() + opts.delayMs) : undefined);
+    const body = JSON.stringify(payload ?? {});
+    const q = tx.insertInto('outbox').values(
+      subs.map((subscriber) => ({
+        topic,
+        subscriber,
+        payload: body,
+        ...(runAt ? { run_at: runAt } : {}),
+        ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
+        dedupe_key: opts.dedupeKey ? `${opts.dedupeKey}>${subscriber}` : null,
+        request_id: opts.requestId ?? null,
+      })),
+    );
+    if (opts.dedupeKey) await q.onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+    else await q.execute();
+  }
+
   /** Writes an entry in `tx`: it becomes visible to workers only if `tx` commits. */
   async enqueue(tx: Executor, topic: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
     const runAt = opts.runAt ?? (opts.delayMs ? new Date(Date.now() + opts.delayMs) : undefined);
@@ -145,32 +207,33 @@ export class Outbox {
    */
   async runOnce(batch = 50): Promise<number> {
     const topics = this.topics();
-    if (!topics.length) return 0;
-    const claimed = await sql<{ id: number; topic: string; payload: unknown; attempts: number; request_id: string | null; max_attempts: number }>`
+    const subs = this.subscribers();
+    if (!topics.length && !subs.length) return 0;
+    const claimed = await sql<{ id: number; topic: string; subscriber: string | null; payload: unknown; attempts: number; request_id: string | null; max_attempts: number }>`
       UPDATE outbox SET locked_until = now() + make_interval(secs => ${this.leaseMs / 1000}), attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM outbox
         WHERE status = 'pending' AND run_at <= now()
           AND (locked_until IS NULL OR locked_until < now())
-          AND topic = ANY(${topics})
+          AND ((subscriber IS NULL AND topic = ANY(${topics})) OR subscriber = ANY(${subs}))
         ORDER BY run_at, id
         LIMIT ${batch}
         FOR UPDATE SKIP LOCKED
       )
-      RETURNING id, topic, payload, attempts, request_id, max_attempts`.execute(this.db);
+      RETURNING id, topic, subscriber, payload, attempts, request_id, max_attempts`.execute(this.db);
     // UPDATE … RETURNING gives rows in no particular order; handlers run in the order they were written.
     const rows = claimed.rows.sort((a, b) => Number(a.id) - Number(b.id));
     if (!rows.length) return 0;
     const done: number[] = [];
     for (const r of rows) {
-      const handler = this.handlers.get(r.topic)!;
+      const handler = r.subscriber ? this.subscriptions.get(r.subscriber)!.handler : this.handlers.get(r.topic)!;
       try {
-        await handler({ id: r.id, topic: r.topic, payload: r.payload, attempts: r.attempts, requestId: r.request_id });
+        await handler({ id: r.id, topic: r.topic, payload: r.payload, attempts: r.attempts, requestId: r.request_id, subscriber: r.subscriber });
         done.push(r.id);
       } catch (e) {
         const message = (e as Error)?.message ?? String(e);
         const dead = r.attempts >= r.max_attempts;
-        this.log?.warn({ topic: r.topic, id: r.id, attempts: r.attempts, dead, err: message }, 'outbox handler failed');
+        this.log?.warn({ topic: r.topic, subscriber: r.subscriber, id: r.id, attempts: r.attempts, dead, err: message }, 'outbox handler failed');
         await this.db
           .updateTable('outbox')
           .set({
@@ -184,8 +247,8 @@ export class Outbox {
       }
     }
     if (done.length) {
-      await sql`WITH moved AS (DELETE FROM outbox WHERE id = ANY(${done}) RETURNING id, topic, payload, attempts, created_at)
-        INSERT INTO outbox_done (id, topic, payload, attempts, created_at) SELECT * FROM moved`.execute(this.db);
+      await sql`WITH moved AS (DELETE FROM outbox WHERE id = ANY(${done}) RETURNING id, topic, payload, attempts, created_at, subscriber)
+        INSERT INTO outbox_done (id, topic, payload, attempts, created_at, subscriber) SELECT * FROM moved`.execute(this.db);
     }
     return rows.length;
   }
@@ -233,7 +296,7 @@ export class Outbox {
   deadLetters(limit = 100) {
     return this.db
       .selectFrom('outbox')
-      .select(['id', 'topic', 'payload', 'attempts', 'last_error', 'created_at', 'run_at'])
+      .select(['id', 'topic', 'subscriber', 'payload', 'attempts', 'last_error', 'created_at', 'run_at'])
       .where('status', '=', 'dead')
       .orderBy('id', 'desc')
       .limit(limit)

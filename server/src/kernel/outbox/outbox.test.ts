@@ -118,4 +118,42 @@ describe('outbox', () => {
     expect(await ob.drain()).toBe(1);
     expect(seen).toEqual([7]);
   });
+
+  it('fans a published event out to every matching subscriber, each retried on its own', async () => {
+    const ob = new Outbox(env.k.db);
+    ob.backoffBaseMs = 5;
+    const seen: string[] = [];
+    let partnerUp = false;
+    ob.subscribe('t.case.*', 'rollup', async (m) => void seen.push(`rollup:${m.topic}`));
+    ob.subscribe('t.case.*', 'partner', async (m) => {
+      if (!partnerUp) throw new Error('partner down');
+      seen.push(`partner:${m.topic}:${m.subscriber}`);
+    });
+    ob.subscribe('t.case.answered', 'mailer', async (m) => void seen.push(`mailer:${m.topic}`));
+    ob.subscribe('t.other', 'other', async () => void seen.push('other'));
+    expect(() => ob.subscribe('t.*.x', 'bad', async () => undefined)).toThrow(/last segment/);
+    expect(() => ob.subscribe('t.case.*', 'rollup', async () => undefined)).toThrow(/already exists/);
+    await transaction(env.k.db, async (tx) => {
+      await ob.publish(tx, 't.case.received', { n: 1 }, { dedupeKey: 'r1' });
+      await ob.publish(tx, 't.case.received', { n: 1 }, { dedupeKey: 'r1' });
+      await ob.publish(tx, 't.case.answered', { n: 2 });
+      await ob.publish(tx, 't.nobody', { n: 3 });
+    });
+    const rows = await sql<{ topic: string; subscriber: string }>`
+      SELECT topic, subscriber FROM outbox WHERE topic LIKE 't.case.%' OR topic = 't.nobody' ORDER BY id`.execute(env.k.db);
+    expect(rows.rows.map((r) => `${r.subscriber}:${r.topic}`)).toEqual([
+      'rollup:t.case.received', 'partner:t.case.received', 'rollup:t.case.answered', 'partner:t.case.answered', 'mailer:t.case.answered',
+    ]);
+    await ob.drain();
+    // The failing partner held back no one and repeated no one's work.
+    expect(seen).toEqual(['rollup:t.case.received', 'rollup:t.case.answered', 'mailer:t.case.answered']);
+    partnerUp = true;
+    for (let i = 0; i < 20 && seen.length < 5; i++) {
+      await wait(20);
+      await ob.runOnce();
+    }
+    expect(seen.slice(3)).toEqual(['partner:t.case.received:partner', 'partner:t.case.answered:partner']);
+    const done = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox_done WHERE subscriber IN ('rollup', 'partner', 'mailer')`.execute(env.k.db);
+    expect(done.rows[0]!.n).toBe(5);
+  });
 });

@@ -21,7 +21,8 @@ export { workflowErrors } from './errors.js';
  * each case has an append-only action log; its state is the `to_state` of the
  * last action, kept denormalised on `case_file` and recomputable by `replay`.
  * Every command runs in the caller's transaction and writes, in it, the action,
- * the audit entry, the outbox event `workflow.case.<type>.<action>` and the SLA
+ * the audit entry, the event `workflow.case.<type>.<action>` (published to every
+ * outbox subscriber whose pattern matches) and the SLA
  * clock changes, so either all of it happens or none.
  *
  * SLA clocks: entering a state with a duration (`sla[state]`) starts a clock
@@ -390,7 +391,7 @@ export class CaseEngine {
       action: `workflow.${c.type}.${a.action}`, entity: 'case_file', entityId: c.id,
       before, after: { state: c.state, version: c.version },
     });
-    await this.deps.outbox.enqueue(
+    await this.deps.outbox.publish(
       tx,
       `workflow.case.${c.type}.${a.action}`,
       {

@@ -54,6 +54,8 @@ let env: TestEnv;
 beforeAll(async () => {
   env = await testEnv();
   env.k.workflow.register(demo);
+  // Case events are published to subscribers; this one keeps them for the assertions below.
+  env.k.outbox.subscribe('workflow.case.demo.request.*', 'test.recorder', async () => undefined);
 });
 afterAll(() => env.close());
 

@@ -204,9 +204,6 @@ export async function syncDossier(k: Kernel, dossierId: string, upTo: number): P
   return sent;
 }
 
-/** Outbox topics of the dossier's events: its start and each action. */
-export const dossierTopics = () => ['start', ...Object.keys(dossierCaseType.actions)].map((a) => `workflow.case.${DOSSIER_TYPE}.${a}`);
-
 interface CaseEvent {
   caseId: string;
   version: number;
@@ -214,9 +211,7 @@ interface CaseEvent {
 
 /** Registers the sync on every dossier event (a no-op acknowledgement while NATIONAL_SYNC_URL is unset). */
 export function registerNationalSync(k: Kernel): void {
-  for (const topic of dossierTopics()) {
-    k.outbox.on<CaseEvent>(topic, async (m) => {
-      await syncDossier(k, m.payload.caseId, m.payload.version);
-    });
-  }
+  k.outbox.subscribe<CaseEvent>(`workflow.case.${DOSSIER_TYPE}.*`, 'services.national', async (m) => {
+    await syncDossier(k, m.payload.caseId, m.payload.version);
+  });
 }
