@@ -128,3 +128,26 @@ export function toProblem(err: AppError, lang: Lang, requestId?: string, instanc
   if (err.fields.length) problem.errors = err.fields;
   return problem;
 }
+
+/**
+ * kernel/pki: signing and validating PDFs (factories in kernel/pki/errors.ts).
+ * 422 for a document or key that we read but refuse; 400 for bytes that are not
+ * what they claim to be; 502 when a remote party (TSA, remote signer) fails us.
+ */
+defineErrors({
+  PKI_PDF_MALFORMED: { status: 400, vi: 'Tệp không phải PDF hợp lệ: {reason}', en: 'The file is not a valid PDF: {reason}' },
+  PKI_PDF_ENCRYPTED: { status: 422, vi: 'Tệp PDF đã được mã hóa bằng mật khẩu; hãy gỡ mã hóa trước khi ký', en: 'The PDF is password-encrypted; remove the encryption before signing' },
+  PKI_PDF_TOO_LARGE: { status: 413, vi: 'Tệp PDF quá lớn ({size} byte, tối đa {limit} byte)', en: 'The PDF is too large ({size} bytes, at most {limit})' },
+  PKI_PDF_ACTIVE_CONTENT: { status: 422, vi: 'Không ký tệp PDF có {what}: nội dung này có thể thay đổi những gì người đọc thấy sau khi ký', en: 'Refusing to sign a PDF with {what}: it can change what a reader sees after signing' },
+  PKI_P12_PASSWORD: { status: 422, vi: 'Mật khẩu tệp PKCS#12 không đúng', en: 'Wrong password for the PKCS#12 file' },
+  PKI_P12_INVALID: { status: 400, vi: 'Tệp PKCS#12 không đọc được: {reason}', en: 'The PKCS#12 file cannot be read: {reason}' },
+  PKI_KEY_USAGE: { status: 422, vi: 'Chứng thư số «{subject}» không được phép dùng để ký (thiếu digitalSignature/nonRepudiation)', en: 'The certificate "{subject}" may not be used for signing (no digitalSignature/nonRepudiation key usage)' },
+  PKI_CERT_NOT_VALID: { status: 422, vi: 'Chứng thư số «{subject}» không còn hiệu lực vào thời điểm ký {time} (hiệu lực {from} đến {to})', en: 'The certificate "{subject}" is not valid at signing time {time} (valid {from} to {to})' },
+  PKI_KEY_MISMATCH: { status: 422, vi: 'Khóa bí mật không khớp với chứng thư số «{subject}»', en: 'The private key does not match the certificate "{subject}"' },
+  PKI_UNSUPPORTED: { status: 422, vi: 'Chưa hỗ trợ: {what}', en: 'Not supported: {what}' },
+  PKI_TSA_FAILED: { status: 502, vi: 'Không lấy được dấu thời gian từ {url}: {reason}', en: 'Could not get a timestamp from {url}: {reason}' },
+  PKI_REMOTE_SIGNER_FAILED: { status: 502, vi: 'Dịch vụ ký số từ xa không trả về chữ ký hợp lệ: {reason}', en: 'The remote signing service did not return a valid signature: {reason}' },
+  PKI_APPEARANCE_IMAGE: { status: 400, vi: 'Ảnh chữ ký/con dấu phải là tệp PNG: {reason}', en: 'The signature or seal image must be a PNG file: {reason}' },
+  PKI_SIGNATURE_SPACE: { status: 500, vi: 'Chữ ký lớn hơn chỗ dành sẵn ({need} > {have} byte)', en: 'The signature is larger than the space reserved for it ({need} > {have} bytes)' },
+  PKI_NO_SIGNATURE: { status: 422, vi: 'Tệp PDF không có chữ ký số nào', en: 'The PDF has no digital signature' },
+});
