@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import * as asn1js from 'asn1js';
 import * as x509 from './x509.js';
 import * as pkijs from 'pkijs';
+import { pkiErrors } from './errors.js';
 import { ab, der, parseDer, webcrypto } from './util.js';
 
 /**
@@ -147,12 +149,18 @@ export async function issueCrl(ca: DevCa, revoked: Revocation[], opts: { thisUpd
  * OpenSSL 3 writes by default and that Windows and macOS import.
  */
 export async function exportP12(key: IssuedKey, chain: Uint8Array[], password: string, iterations = 100_000): Promise<Uint8Array> {
+  // pkijs and OpenSSL turn a non-ASCII password into different bytes for the MAC,
+  // which would make a file only we can open; dev passwords are ASCII.
+  if (!/^[\x20-\x7e]*$/.test(password)) throw pkiErrors.unsupported('non-ASCII passwords for development PKCS#12 files');
   const pwd = ab(new TextEncoder().encode(password));
   const pkcs8 = new pkijs.PrivateKeyInfo({ schema: parseDer(key.pkcs8, 'PKCS#8') });
-  const certBag = (c: Uint8Array) =>
+  // localKeyId pairs the key with its certificate (Windows and `openssl pkcs12 -clcerts` rely on it).
+  const keyId = () => [new pkijs.Attribute({ type: '1.2.840.113549.1.9.21', values: [new asn1js.OctetString({ valueHex: ab(createHash('sha1').update(key.certificate).digest()) })] })];
+  const certBag = (c: Uint8Array, i: number) =>
     new pkijs.SafeBag({
       bagId: '1.2.840.113549.1.12.10.1.3',
       bagValue: new pkijs.CertBag({ parsedValue: pkijs.Certificate.fromBER(ab(c)) }),
+      ...(i === 0 ? { bagAttributes: keyId() } : {}),
     });
   const shrouded = new pkijs.PKCS8ShroudedKeyBag({ parsedValue: pkcs8 });
   const enc = { password: pwd, contentEncryptionAlgorithm: { name: 'AES-CBC', length: 256 } as AesKeyAlgorithm as never, hmacHashAlgorithm: 'SHA-256', iterationCount: iterations };
@@ -163,7 +171,7 @@ export async function exportP12(key: IssuedKey, chain: Uint8Array[], password: s
       authenticatedSafe: new pkijs.AuthenticatedSafe({
         parsedValue: {
           safeContents: [
-            { privacyMode: 0, value: new pkijs.SafeContents({ safeBags: [new pkijs.SafeBag({ bagId: '1.2.840.113549.1.12.10.1.2', bagValue: shrouded })] }) },
+            { privacyMode: 0, value: new pkijs.SafeContents({ safeBags: [new pkijs.SafeBag({ bagId: '1.2.840.113549.1.12.10.1.2', bagValue: shrouded, bagAttributes: keyId() })] }) },
             { privacyMode: 1, value: new pkijs.SafeContents({ safeBags: [key.certificate, ...chain].map(certBag) }) },
           ],
         },

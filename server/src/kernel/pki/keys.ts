@@ -56,7 +56,9 @@ export async function loadP12(bytes: Uint8Array, password: string): Promise<Remo
     p12 = await P12Signer.create(bytes, password);
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
-    if (e instanceof SignerError && /password/i.test(msg)) throw pkiErrors.p12Password();
+    // A wrong password shows up as a failed MAC ("Integrity ... is broken"); the library's own
+    // check for it is case-sensitive and misses that wording, so we look ourselves.
+    if (e instanceof SignerError && /password|integrity|\bmac\b/i.test(msg)) throw pkiErrors.p12Password();
     throw pkiErrors.p12Invalid(msg.replace(/^Failed to parse PKCS#12 file: /, ''));
   }
   // P12Signer keeps the decrypted key as an extractable CryptoKey; we take it

@@ -1,0 +1,14 @@
+/**
+ * kernel/pki: PAdES signing and signature validation for the platform's PDFs.
+ * Stateless: keys, certificates, trust roots and CRLs are passed in. See
+ * docs/pki.md for operators.
+ */
+export { createDevCa, issueCertificate, issueCrl, exportP12, type DevCa, type IssuedKey, type CertKind, type IssueOptions, type Revocation } from './dev-ca.js';
+export { createDevTsa, serveTsa, HttpTimestampAuthority, type TimestampAuthority, type DevTsa } from './tsa.js';
+export { loadP12, localSigner, signerFromPkcs8, checkSigningCertificate, type RemoteSigner } from './keys.js';
+export { signPdf, decree30TextLines, type SignPdfOptions, type SignPdfResult, type PadesLevel, type Placement } from './sign.js';
+export type { Appearance } from './appearance.js';
+export { validatePdf, type ValidateOptions, type ValidationReport, type SignatureReport, type CertInfo } from './validate.js';
+export { INDICATION_TEXT, SUB_INDICATION_TEXT, type Indication, type SubIndication, type Message } from './messages.js';
+export { openForSigning, findActiveContent, MAX_PDF_BYTES } from './inspect.js';
+export { toPem, fromPemOrDer } from './util.js';
