@@ -2,6 +2,7 @@ import type { Module } from './kernel/index.js';
 import { identityModule } from './modules/identity/index.js';
 import { orgModule } from './modules/org/index.js';
 import { servicesModule } from './modules/services/index.js';
+import { feedbackModule } from './modules/feedback/index.js';
 
 /** Registered modules, in dependency order (seeds run in this order). */
-export const modules: Module[] = [orgModule, identityModule, servicesModule];
+export const modules: Module[] = [orgModule, identityModule, servicesModule, feedbackModule];

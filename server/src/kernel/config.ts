@@ -58,6 +58,11 @@ const schema = z.object({
   PAYMENT_ACCOUNT_NAME: z.string().min(1).max(70).default('KHO BAC NHA NUOC NINH BINH'),
   PAYMENT_GATEWAY: z.enum(['dev', 'none']).optional(),
   PAYMENT_GATEWAY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Feedback and petitions (docs/feedback.md).
+  FEEDBACK_REOPEN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  FEEDBACK_NEARBY_METERS: z.coerce.number().int().min(5).max(5000).default(50),
+  FEEDBACK_ESCALATION_DEPTH: z.coerce.number().int().min(1).max(5).default(2),
+  FEEDBACK_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
 });
 
 export type Config = z.infer<typeof schema> & {

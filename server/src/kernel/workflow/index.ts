@@ -350,6 +350,14 @@ export class CaseEngine {
     return { case: after, action: actionView(inserted), replayed: false };
   }
 
+  /**
+   * Moves a case to another scope (a report routed to another commune or agency):
+   * who may act on it follows. The module that owns the case decides when.
+   */
+  async rescope(tx: Tx, caseId: string, scope: { unitPath: string | null; agencyId: string | null }): Promise<void> {
+    await repo.rescope(tx, caseId, scope.unitPath, scope.agencyId);
+  }
+
   /** The actions `actor` may take on the case now (state and roles; conditions are checked by `act`). */
   allowedActions(c: CaseView, actor: Actor | null | undefined): string[] {
     return allowedActions(c.definition, c, actor);

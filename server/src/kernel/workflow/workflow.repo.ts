@@ -207,3 +207,7 @@ export async function dbNow(ex: Executor): Promise<Date> {
   const r = await sql<{ now: Date }>`SELECT now() AS now`.execute(ex);
   return r.rows[0]!.now;
 }
+
+export async function rescope(ex: Executor, caseId: string, unitPath: string | null, agencyId: string | null): Promise<void> {
+  await sql`UPDATE case_file SET unit_path = ${unitPath}, agency_id = ${agencyId} WHERE id = ${caseId}`.execute(ex);
+}

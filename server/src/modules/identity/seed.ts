@@ -30,6 +30,9 @@ export const DEMO_OFFICIALS: { email: string; label: string; roles: DemoRole[] }
     label: 'Chủ tịch UBND phường Phủ Lý (quản trị đơn vị)',
     roles: [{ role: 'leader', unitCode: '13285' }, { role: 'unit_admin', unitCode: '13285' }],
   },
+  // The provincial desk for feedback and petitions (one address, every channel): triage, routing, publication.
+  { email: 'tiepnhan@ninhbinh.gov.vn', label: 'Cán bộ tiếp nhận phản ánh, kiến nghị (VP UBND tỉnh)', roles: [{ role: 'feedback_operator', unitCode: '37' }] },
+  { email: 'congchuc.phuly@ninhbinh.gov.vn', label: 'Công chức phường Phủ Lý (xử lý phản ánh)', roles: [{ role: 'specialist', unitCode: '13285' }] },
 ];
 
 export const DEMO_PUBLIC: { kind: 'citizen' | 'business'; id: string; email: string; name: string }[] = [

@@ -90,6 +90,8 @@ const OFFICIALS: { email: string; name: string; agency: string; position: string
   { email: 'giamdoc.skhcn@ninhbinh.gov.vn', name: 'Phan Văn Khoa', agency: 'SKHCN', position: 'giam_doc' },
   { email: 'motcua.phuvan@ninhbinh.gov.vn', name: 'Ngô Thị Hạnh', agency: 'UBND-13291', position: 'can_bo_mot_cua' },
   { email: 'chutich.hoalu@ninhbinh.gov.vn', name: 'Tạ Đình Long', agency: 'UBND-14329', position: 'chu_tich' },
+  { email: 'tiepnhan@ninhbinh.gov.vn', name: 'Lương Thị Ngọc', agency: 'VPUB', position: 'chuyen_vien', division: 'KSTT' },
+  { email: 'congchuc.phuly@ninhbinh.gov.vn', name: 'Đặng Văn Hùng', agency: 'UBND-13285', position: 'chuyen_vien' },
 ];
 
 function typeOf(fullName: string): UnitType {

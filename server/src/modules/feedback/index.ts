@@ -1,0 +1,123 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { systemCtx } from '../../kernel/context.js';
+import { AppError, messageOf } from '../../kernel/errors.js';
+import type { Kernel, Module } from '../../kernel/index.js';
+import './errors.js';
+import { AUTOCLOSE_TOPIC, autoClose, digest, DIGEST_TOPIC, ESCALATE_TOPIC, escalate, reportAlerts } from './report.alerts.js';
+import * as repo from './report.repo.js';
+import { act, importBoundaries } from './report.service.js';
+import { REPORT_TYPE, reportCaseType } from './report.workflow.js';
+import { boundariesRoutes } from './routes/boundaries.js';
+import { categoriesListRoute } from './routes/categories-list.js';
+import { nearbyRoute } from './routes/nearby.js';
+import { publicReportRoutes } from './routes/public-reports.js';
+import { reportActRoute } from './routes/report-act.js';
+import { reportGetRoutes } from './routes/report-get.js';
+import { reportSubmitRoute } from './routes/report-submit.js';
+import { reportsListRoutes } from './routes/reports-list.js';
+import { open311Routes } from './routes/open311.js';
+import { issueKey } from './open311.js';
+import { seedFeedbackDemo } from './seed.js';
+
+/**
+ * Feedback and petitions at one address (PAKN), complaints and denunciations:
+ * reports from every channel on the case engine, routed by category and by the
+ * commune boundary holding the point, with deadlines, escalation, published
+ * answers, ratings and Open311 GeoReport v2.
+ */
+
+export { REPORT_TYPE, reportCaseType } from './report.workflow.js';
+
+/** For the 766 index (5.2 and 5.3): PAKN received, answered on time and rated in a period. */
+export const feedbackIndexCounts = (k: Kernel, from: Date, to: Date) => repo.indexCounts(k.db, from, to, null);
+
+async function geojsonFiles(p: string): Promise<string[]> {
+  const s = await stat(p);
+  if (!s.isDirectory()) return [p];
+  const out: string[] = [];
+  for (const e of await readdir(p, { withFileTypes: true })) {
+    const full = path.join(p, e.name);
+    if (e.isDirectory()) out.push(...(await geojsonFiles(full)));
+    else if (/\.(geo)?json$/i.test(e.name)) out.push(full);
+  }
+  return out.sort();
+}
+
+async function importBoundariesCommand(k: Kernel, args: string[]): Promise<number> {
+  const paths = args.filter((a) => !a.startsWith('--'));
+  if (!paths.length) {
+    console.error('usage: congso feedback boundaries PATH... (GeoJSON files or folders of them)');
+    return 2;
+  }
+  const files = (await Promise.all(paths.map(geojsonFiles))).flat();
+  const docs: unknown[] = [];
+  for (const f of files) {
+    try {
+      docs.push(JSON.parse(await readFile(f, 'utf8')));
+    } catch {
+      console.error(`${f}: không phải JSON hợp lệ`);
+      return 1;
+    }
+  }
+  const bar = new cliProgress.SingleBar({ format: 'boundaries [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 500 }, cliProgress.Presets.shades_classic);
+  let started = false;
+  try {
+    const r = await importBoundaries(k, systemCtx('feedback boundaries'), docs, (done, total) => {
+      if (!started) bar.start(total, 0), (started = true);
+      bar.update(done);
+    });
+    if (started) bar.stop();
+    console.log(`${r.imported} boundaries imported from ${files.length} files (${r.communes} communes)`);
+    return 0;
+  } catch (e) {
+    if (started) bar.stop();
+    if (e instanceof AppError) {
+      console.error(messageOf(e.code, e.params, 'vi'));
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export const feedbackModule: Module = {
+  name: 'feedback',
+  routes(app, k) {
+    categoriesListRoute(app, k);
+    boundariesRoutes(app, k);
+    nearbyRoute(app, k);
+    reportSubmitRoute(app, k);
+    reportsListRoutes(app, k);
+    reportGetRoutes(app, k);
+    reportActRoute(app, k);
+    publicReportRoutes(app, k);
+    open311Routes(app, k);
+  },
+  handlers(k) {
+    k.workflow.register(reportCaseType);
+    k.workflow.onSla(REPORT_TYPE, reportAlerts(k));
+    k.outbox.on<{ id: string; level: number }>(ESCALATE_TOPIC, (m) => escalate(k, m.payload.id, m.payload.level));
+    const system = systemCtx('feedback.autoclose');
+    k.outbox.every(AUTOCLOSE_TOPIC, 3_600_000, async () => {
+      await autoClose(k, (id) => act(k, system, id, 'close', { note: 'Hết thời hạn đánh giá, mở lại' }, `autoclose:${id}`).then(() => undefined));
+    });
+    k.outbox.every(DIGEST_TOPIC, 86_400_000, async () => {
+      await digest(k);
+    });
+  },
+  seedDemo: seedFeedbackDemo,
+  commands: {
+    'feedback open311-key': {
+      usage: 'feedback open311-key CLIENT',
+      describe: 'issue an Open311 API key for a partner app (printed once; only its hash is kept)',
+      run: async (k, args) => {
+        const client = args.find((a) => !a.startsWith('--'));
+        if (!client) return console.error('usage: congso feedback open311-key CLIENT'), 2;
+        console.log(await issueKey(k, client));
+        return 0;
+      },
+    },
+    'feedback boundaries': { usage: 'feedback boundaries PATH...', describe: 'import province and commune boundaries (GeoJSON files or folders), all or nothing', run: importBoundariesCommand },
+  },
+};

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { ctxOf } from '../../../kernel/context.js';
+import type { App } from '../../../kernel/http/app.js';
+import type { Kernel } from '../../../kernel/index.js';
+import { reportViewSchema, TAG, uuidParam } from '../http.js';
+import { reportPhoto, view } from '../report.service.js';
+
+export function reportGetRoutes(app: App, k: Kernel) {
+  app.get('/api/feedback/reports/:id', {
+    config: { access: 'signed-in' },
+    schema: { tags: [TAG], summary: 'Một phản ánh: người gửi, hoặc cán bộ có phạm vi phụ trách', params: z.object({ id: uuidParam }), response: { 200: reportViewSchema } },
+  }, async (req) => view(k, ctxOf(req), req.params.id));
+
+  app.get('/api/feedback/reports/:id/photos/:position', {
+    config: { access: 'signed-in' },
+    schema: { tags: [TAG], summary: 'Ảnh của phản ánh (người gửi, cán bộ phụ trách)', params: z.object({ id: uuidParam, position: z.coerce.number().int().min(1).max(5) }) },
+  }, async (req, reply) => reply.header('content-type', 'image/jpeg').header('cache-control', 'private, max-age=60').send(await reportPhoto(k, ctxOf(req), req.params.id, req.params.position)));
+}
