@@ -302,7 +302,7 @@ export async function submit(k: Kernel, ctx: Ctx, input: SubmitInput, photos: { 
   if (!actor) throw errors.unauthenticated();
   const onBehalf = !isPublicActor(actor);
   if (onBehalf && input.channel !== 'open311' && !can(actor, FILE)) throw errors.forbidden(FILE);
-  if (actor.kind !== 'system' && (await repo.isBlocked(k.db, actor.id))) throw feedbackErrors.blocked();
+  if (isPublicActor(actor) && (await repo.isBlocked(k.db, actor.id))) throw feedbackErrors.blocked();
   const problems: FieldError[] = [];
   if (onBehalf && input.channel !== 'open311' && !input.reporter?.name?.trim()) problems.push({ field: 'body.reporter.name', rule: 'required', message: 'Cần ghi họ tên người phản ánh' });
   if (onBehalf && !['hotline', 'desk', 'email', 'open311', 'app'].includes(input.channel ?? '')) problems.push({ field: 'body.channel', rule: 'enum', message: 'Kênh tiếp nhận phải là hotline, desk, email hoặc open311' });
