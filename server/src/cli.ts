@@ -22,6 +22,9 @@ Usage: congso <command>
   help                  this text
 `;
 
+/** kernel/pki commands need no database or configuration; loaded only when asked for. */
+const PKI_COMMANDS = ['pki', 'sign', 'verify'] as const;
+
 function newestMtime(dir: string): number {
   let max = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -89,8 +92,13 @@ async function main(argv: string[]): Promise<number> {
     const extra = modules.flatMap((m) =>
       Object.entries(m.commands ?? {}).map(([name, c]) => `  ${(c.usage ?? name).padEnd(22)}${c.describe}`),
     );
-    process.stdout.write(HELP + (extra.length ? extra.join('\n') + '\n' : ''));
+    const { PKI_HELP } = await import('./kernel/pki/cli.js');
+    process.stdout.write(HELP + PKI_HELP + (extra.length ? extra.join('\n') + '\n' : ''));
     return 0;
+  }
+  if ((PKI_COMMANDS as readonly string[]).includes(cmd)) {
+    const { runPkiCommand } = await import('./kernel/pki/cli.js');
+    return runPkiCommand(cmd as (typeof PKI_COMMANDS)[number], rest);
   }
   const config = loadConfig();
   switch (cmd) {

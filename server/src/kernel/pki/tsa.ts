@@ -127,7 +127,7 @@ export interface DevTsa extends TimestampAuthority {
  * timeStamping extended key usage). `clock` lets tests stamp in the past, e.g.
  * to prove a signature existed before its certificate expired.
  */
-export function createDevTsa(key: IssuedKey, chain: Uint8Array[] = [], clock: () => Date = () => new Date()): DevTsa {
+export function createDevTsa(key: Pick<IssuedKey, 'certificate' | 'privateKey'>, chain: Uint8Array[] = [], clock: () => Date = () => new Date()): DevTsa {
   const cert = pkijs.Certificate.fromBER(ab(key.certificate));
   const certs = [cert, ...chain.map((c) => pkijs.Certificate.fromBER(ab(c)))];
 

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderPdf } from '../pdf/index.js';
+import { sampleSpec } from '../pdf/sample.js';
+import { independentChecks, run } from './testing.js';
+import { fromPemOrDer } from './util.js';
+
+/** The operator's path, as child processes: dev CA, TSA over HTTP, sign twice, verify. */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const congso = (args: string[]) => run(path.join(ROOT, 'bin/congso'), args, { cwd: ROOT, timeout: 60_000 });
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'congso-pki-cli-'));
+  writeFileSync(path.join(dir, 'in.pdf'), await renderPdf(sampleSpec()));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('congso pki / sign / verify', () => {
+  it('dev-ca, then the leader signs B-T through `congso pki tsa`, the clerk adds the organisation\'s text signature, verify passes both', async () => {
+    const ca = path.join(dir, 'ca');
+    await congso(['pki', 'dev-ca', '--out', ca, '--password', 'pw-2026']);
+    const tsa = run(path.join(ROOT, 'bin/congso'), ['pki', 'tsa', '--dir', ca, '--password', 'pw-2026', '--port', '31899'], { cwd: ROOT, timeout: 60_000 });
+    try {
+      // Wait until the TSA answers.
+      for (let i = 0; i < 100; i++) {
+        const ok = await fetch('http://127.0.0.1:31899/tsr').then(() => true, () => false);
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await congso(['sign', path.join(dir, 'in.pdf'), path.join(dir, 'one.pdf'), '--p12', path.join(ca, 'signer.p12'), '--password', 'pw-2026', '--level', 'B-T', '--tsa', 'http://127.0.0.1:31899/tsr', '--reason', 'Phê duyệt']);
+    } finally {
+      tsa.child.kill('SIGTERM');
+      await tsa.catch(() => undefined);
+    }
+    await congso(['sign', path.join(dir, 'one.pdf'), path.join(dir, 'two.pdf'), '--p12', path.join(ca, 'org.p12'), '--password', 'pw-2026', '--appearance', 'text', '--number', '12/QĐ-UBND']);
+    const two = new Uint8Array(readFileSync(path.join(dir, 'two.pdf')));
+    await independentChecks(two, dir, fromPemOrDer(readFileSync(path.join(ca, 'ca.pem'), 'utf8'), 'CERTIFICATE')[0]!);
+
+    const { stdout } = await congso(['verify', path.join(dir, 'two.pdf'), '--trust', path.join(ca, 'ca.pem'), '--crl', path.join(ca, 'crl.der')]);
+    expect(stdout).toContain('2 chữ ký');
+    expect(stdout.match(/CHỮ KÝ HỢP LỆ \(TOTAL_PASSED\)/g)).toHaveLength(2);
+    expect(stdout).toContain('mức B-T');
+    const { stdout: json } = await congso(['verify', path.join(dir, 'two.pdf'), '--trust', path.join(ca, 'ca.pem'), '--crl', path.join(ca, 'crl.pem'), '--json']);
+    const report = JSON.parse(json);
+    expect(report.signatures.map((s: { level: string; indication: string }) => `${s.level} ${s.indication}`)).toEqual(['B-T TOTAL_PASSED', 'B-B TOTAL_PASSED']);
+  });
+
+  it('without the trust root, verify exits 1 and says why in Vietnamese; a wrong password is a catalogue error', async () => {
+    const ca = path.join(dir, 'ca');
+    const e = await congso(['verify', path.join(dir, 'two.pdf')]).catch((x) => x);
+    expect(e.code).toBe(1);
+    expect(e.stdout).toContain('NO_CERTIFICATE_CHAIN_FOUND');
+    expect(e.stdout).toContain('không dẫn tới một tổ chức chứng thực gốc được tin cậy');
+    const w = await congso(['sign', path.join(dir, 'in.pdf'), path.join(dir, 'x.pdf'), '--p12', path.join(ca, 'signer.p12'), '--password', 'sai']).catch((x) => x);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toContain('Mật khẩu tệp PKCS#12 không đúng');
+  });
+});

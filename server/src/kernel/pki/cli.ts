@@ -1,0 +1,197 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { P12Signer } from '@libpdf/core';
+import { AppError, messageOf } from '../errors.js';
+import { createDevCa, exportP12, issueCertificate, issueCrl } from './dev-ca.js';
+import { loadP12 } from './keys.js';
+import { INDICATION_TEXT } from './messages.js';
+import { decree30TextLines, signPdf, type PadesLevel } from './sign.js';
+import { createDevTsa, HttpTimestampAuthority, serveTsa } from './tsa.js';
+import { fromPemOrDer, toPem } from './util.js';
+import { validatePdf, type SignatureReport, type ValidationReport } from './validate.js';
+import * as x509 from './x509.js';
+
+/**
+ * `congso pki dev-ca`, `congso pki tsa`, `congso sign` and `congso verify`:
+ * the command-line face of kernel/pki. No database; errors print the
+ * catalogue's Vietnamese message.
+ */
+
+export const PKI_HELP = `  pki dev-ca --out DIR [--password P]
+                        development CA: ca.pem, ca.key, signer.p12, org.p12, tsa.p12, crl.der/crl.pem
+  pki tsa --dir DIR [--port N] [--password P]
+                        serve the dev CA's time-stamping authority (RFC 3161) over HTTP
+  sign IN.pdf OUT.pdf --p12 FILE --password P [--level B-B|B-T --tsa URL]
+       [--appearance text|image --image PNG --seal PNG --page N --rect x,y,w,h]
+       [--reason R --location L --number SỐ/KH]
+                        sign a PDF (PAdES) as an incremental update
+  verify FILE.pdf [--trust ca.pem]... [--crl FILE]... [--json]
+                        validate every signature (exit 0 only if all are TOTAL_PASSED)
+`;
+
+const DEV_PASSWORD = 'congso-dev';
+
+async function devCa(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' }, password: { type: 'string', default: DEV_PASSWORD } } });
+  if (!values.out) throw usage('pki dev-ca --out DIR');
+  mkdirSync(values.out, { recursive: true });
+  const ca = await createDevCa();
+  const crlUrl = 'http://127.0.0.1:3180/crl.der';
+  const [signer, org, tsa] = await Promise.all([
+    issueCertificate(ca, { kind: 'official', subject: 'CN=Nguyễn Văn An, T=Chủ tịch, O=UBND tỉnh Ninh Bình (thử nghiệm), C=VN', crlUrl }),
+    issueCertificate(ca, { kind: 'organisation', subject: 'CN=UBND tỉnh Ninh Bình (thử nghiệm), O=UBND tỉnh Ninh Bình (thử nghiệm), C=VN', crlUrl }),
+    issueCertificate(ca, { kind: 'tsa', subject: 'CN=congso Dev TSA, O=congso (development only), C=VN' }),
+  ]);
+  const out = (f: string, data: string | Uint8Array) => writeFileSync(path.join(values.out!, f), data, { mode: f.endsWith('.key') || f.endsWith('.p12') ? 0o600 : 0o644 });
+  out('ca.pem', toPem('CERTIFICATE', ca.certificate));
+  out('ca.key', toPem('PRIVATE KEY', ca.pkcs8));
+  out('signer.p12', await exportP12(signer, [ca.certificate], values.password!));
+  out('org.p12', await exportP12(org, [ca.certificate], values.password!));
+  out('tsa.p12', await exportP12(tsa, [ca.certificate], values.password!));
+  const crl = await issueCrl(ca, []);
+  out('crl.der', crl);
+  out('crl.pem', toPem('X509 CRL', crl));
+  console.log(`Đã tạo CA thử nghiệm trong ${values.out} (mật khẩu các tệp .p12: ${values.password})`);
+  console.log(`  signer.p12  ${signer.subject}\n  org.p12     ${org.subject}\n  tsa.p12     ${tsa.subject}`);
+  console.log('CHỈ DÙNG ĐỂ PHÁT TRIỂN VÀ KIỂM THỬ / development and tests only');
+  return 0;
+}
+
+async function tsaServer(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, port: { type: 'string', default: '3180' }, password: { type: 'string', default: DEV_PASSWORD } } });
+  if (!values.dir) throw usage('pki tsa --dir DIR');
+  const p12 = readFileSync(path.join(values.dir, 'tsa.p12'));
+  const key = await loadP12(p12, values.password!);
+  // The TSA signs with WebCrypto; the key as @libpdf/core decrypted it is in that form.
+  const p = await P12Signer.create(p12, values.password!);
+  const tsa = createDevTsa({ certificate: key.certificate, privateKey: (p as unknown as { privateKey: CryptoKey }).privateKey }, key.chain);
+  const server = await serveTsa(tsa, Number(values.port));
+  console.log(`TSA thử nghiệm đang chạy / dev TSA listening: ${server.url}`);
+  return -1;
+}
+
+function usage(text: string): Error {
+  return Object.assign(new Error(`usage: congso ${text}`), { usage: true });
+}
+
+async function sign(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      p12: { type: 'string' },
+      password: { type: 'string', default: '' },
+      level: { type: 'string' },
+      tsa: { type: 'string' },
+      appearance: { type: 'string' },
+      image: { type: 'string' },
+      seal: { type: 'string' },
+      page: { type: 'string' },
+      rect: { type: 'string' },
+      reason: { type: 'string' },
+      location: { type: 'string' },
+      number: { type: 'string' },
+    },
+  });
+  const [input, output] = positionals;
+  if (!input || !output || !values.p12) throw usage('sign IN.pdf OUT.pdf --p12 FILE --password P');
+  const level = (values.level ?? (values.tsa ? 'B-T' : 'B-B')) as PadesLevel;
+  if (level !== 'B-B' && level !== 'B-T') throw usage('sign … --level B-B|B-T');
+  const signer = await loadP12(readFileSync(values.p12), values.password!);
+  const cert = new x509.X509Certificate(Buffer.from(signer.certificate));
+  const time = new Date();
+  let appearance: Parameters<typeof signPdf>[1]['appearance'];
+  if (values.appearance === 'text') {
+    appearance = {
+      kind: 'text',
+      lines: decree30TextLines({ signer: cert.subjectName.getField('CN')[0], organisation: cert.subjectName.getField('O')[0] ?? '', number: values.number, time }),
+    };
+  } else if (values.appearance === 'image') {
+    if (!values.image && !values.seal) throw usage('sign … --appearance image --image PNG [--seal PNG]');
+    appearance = { kind: 'image', image: values.image ? readFileSync(values.image) : undefined, seal: values.seal ? readFileSync(values.seal) : undefined };
+  } else if (values.appearance) throw usage('sign … --appearance text|image');
+  let placement;
+  if (values.rect) {
+    const [x, y, width, height] = values.rect.split(',').map(Number);
+    if ([x, y, width, height].some((n) => n === undefined || !Number.isFinite(n))) throw usage('sign … --rect x,y,w,h (points)');
+    placement = { page: Number(values.page ?? 1) - 1, x: x!, y: y!, width: width!, height: height! };
+  }
+  const r = await signPdf(readFileSync(input), {
+    signer,
+    level,
+    tsa: values.tsa ? new HttpTimestampAuthority(values.tsa) : undefined,
+    signingTime: time,
+    reason: values.reason,
+    location: values.location,
+    appearance,
+    placement,
+  });
+  writeFileSync(output, r.bytes);
+  console.log(`Đã ký ${output}: PAdES ${r.level}, trường «${r.fieldName}», người ký ${cert.subject}`);
+  return 0;
+}
+
+const STATUS_VI = { good: 'chưa bị thu hồi', revoked: 'ĐÃ BỊ THU HỒI', unknown: 'không có thông tin thu hồi' } as const;
+const CHANGE_VI = { none: 'không có', signatures: 'chỉ thêm chữ ký', annotations: 'thêm/sửa chú thích', content: 'NỘI DUNG TRANG BỊ THAY ĐỔI' } as const;
+
+function describe(s: SignatureReport, total: number): string {
+  const lines = [
+    `Chữ ký ${s.index}/${total} «${s.fieldName}»: ${INDICATION_TEXT[s.indication].vi.toUpperCase()} (${s.indication}${s.subIndication ? ` / ${s.subIndication}` : ''})`,
+    `  Kết luận:          ${s.message.vi}`,
+    `  Định dạng:         ${s.format}${s.level ? ` (mức ${s.level})` : ''}`,
+    `  Người ký:          ${s.signer?.subject ?? '—'}`,
+    `  Cơ quan cấp:       ${s.signer?.issuer ?? '—'}`,
+    `  Hiệu lực CTS:      ${s.signer ? `${s.signer.notBefore} → ${s.signer.notAfter}` : '—'}`,
+    `  Thời gian ký (khai): ${s.claimedSigningTime ?? '—'}`,
+    `  Dấu thời gian:     ${s.timestamp ? `${s.timestamp.time} (${s.timestamp.tsa ?? '?'}; ${s.timestamp.valid && s.timestamp.trusted ? 'hợp lệ, tin cậy' : `không dùng được: ${s.timestamp.problem ?? ''}`})` : 'không có'}`,
+    `  Chuỗi chứng thư:   ${s.chain.trusted ? 'dẫn tới CA gốc tin cậy' : 'KHÔNG dẫn tới CA gốc tin cậy'} (${s.chain.certificates.length} chứng thư)`,
+    `  Thu hồi:           ${STATUS_VI[s.revocation.status]}${s.revocation.revokedAt ? ` lúc ${s.revocation.revokedAt}` : ''}${s.revocation.source ? ` (CRL ${s.revocation.source === 'embedded' ? 'trong chữ ký' : 'được cung cấp'}, ${s.revocation.crlIssuedAt})` : ''}, xét tại ${s.bestSignatureTime}`,
+    `  Toàn vẹn:          băm ${s.integrity.digestMatches ? 'khớp' : 'KHÔNG khớp'}, chữ ký ${s.integrity.signatureValid ? 'đúng' : 'SAI'}, ${s.integrity.coversWholeDocument ? 'phủ toàn bộ tệp' : `có ${s.modifications.revisionsAfter} lần ký/sửa sau`}`,
+    `  Thay đổi sau ký:   ${CHANGE_VI[s.modifications.kind]}${s.modifications.pagesChanged.length ? ` (trang ${s.modifications.pagesChanged.join(', ')})` : ''}`,
+  ];
+  for (const w of s.warnings) lines.push(`  Cảnh báo:          ${w.vi}`);
+  return lines.join('\n');
+}
+
+export function formatReport(file: string, r: ValidationReport): string {
+  const head = `Tệp ${file} (${r.documentSize} byte), kiểm tra lúc ${r.validationTime}: ${r.signatures.length} chữ ký`;
+  const warn = r.documentWarnings.map((w) => `Cảnh báo: ${w.vi}`);
+  return [head, ...warn, ...r.signatures.map((s) => describe(s, r.signatures.length))].join('\n\n') + '\n';
+}
+
+async function verify(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { trust: { type: 'string', multiple: true, default: [] }, crl: { type: 'string', multiple: true, default: [] }, json: { type: 'boolean', default: false } },
+  });
+  const file = positionals[0];
+  if (!file) throw usage('verify FILE.pdf [--trust ca.pem] [--crl FILE] [--json]');
+  const trustRoots = values.trust!.flatMap((f) => fromPemOrDer(readFileSync(f), 'CERTIFICATE'));
+  const crls = values.crl!.flatMap((f) => fromPemOrDer(readFileSync(f), 'X509 CRL'));
+  const report = await validatePdf(readFileSync(file), { trustRoots, crls });
+  process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(file, report));
+  return report.signatures.every((s) => s.indication === 'TOTAL_PASSED') ? 0 : 1;
+}
+
+/** Runs a pki command; catalogue errors print their Vietnamese message and exit 1, usage errors exit 2. */
+export async function runPkiCommand(cmd: 'pki' | 'sign' | 'verify', args: string[]): Promise<number> {
+  try {
+    if (cmd === 'sign') return await sign(args);
+    if (cmd === 'verify') return await verify(args);
+    if (args[0] === 'dev-ca') return await devCa(args.slice(1));
+    if (args[0] === 'tsa') return await tsaServer(args.slice(1));
+    throw usage('pki dev-ca|tsa …');
+  } catch (e) {
+    if (e instanceof AppError) {
+      process.stderr.write(`Lỗi: ${messageOf(e.code, e.params, 'vi')} [${e.code}]\n`);
+      return 1;
+    }
+    if ((e as { usage?: boolean }).usage || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(e as Error).message}\n\n${PKI_HELP}`);
+      return 2;
+    }
+    throw e;
+  }
+}
