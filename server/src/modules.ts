@@ -1,4 +1,5 @@
 import type { Module } from './kernel/index.js';
+import { exchangeModule } from './modules/exchange/index.js';
 import { identityModule } from './modules/identity/index.js';
 import { orgModule } from './modules/org/index.js';
 import { servicesModule } from './modules/services/index.js';

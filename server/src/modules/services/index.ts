@@ -4,6 +4,8 @@ import { systemCtx } from '../../kernel/context.js';
 import { AppError, messageOf } from '../../kernel/errors.js';
 import type { Kernel, Module } from '../../kernel/index.js';
 import * as repo from './catalogue.repo.js';
+import * as dossierRepo from './dossier.repo.js';
+import { index766 as computeIndex766 } from './index766.js';
 import './errors.js';
 import { catalogueXlsx, exportCatalogue, importCatalogue, parseXlsx } from './catalogue.service.js';
 import { catalogueExportRoute } from './routes/catalogue-export.js';
@@ -65,6 +67,44 @@ export { PAYMENT_PAID_TOPIC, type PaymentPaidEvent } from './payment.service.js'
 export async function getProcedure(k: Kernel, code: string, version?: number) {
   const r = await repo.procedureVersion(k.db, code, version);
   return r ? { code: r.code, version: r.version, procedure: r.data } : null;
+}
+
+// ——— Read-only facts for open data and partner systems (exchange module); nothing personal ———
+
+/** Every active procedure's public summary (code, name, sector, level, agency, time limit, fees), in name order. */
+export async function listProcedureSummaries(k: Kernel) {
+  const out: repo.ProcedureSummaryRow[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const r = await repo.searchProcedures(k.db, { limit: 100, offset });
+    out.push(...r.items);
+    if (r.items.length < 100) return out;
+  }
+}
+
+/** Dossier counters of one month (YYYY-MM) per handling unit path and agency id (agency '' for communes). */
+export async function monthlyDossierCounts(k: Kernel, month: string) {
+  const from = `${month}-01`;
+  const end = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  return dossierRepo.rollupSums(k.db, from, end, {});
+}
+
+/** The Decision 766 index of a period, province-wide or scoped (as on the 766 page). */
+export const index766 = (k: Kernel, q: { from: string; to: string; unit?: string; agency?: string }) => computeIndex766(k, q);
+
+/** A dossier's public status by its code (as the public tracking page shows it) with its handler's scope, or null. */
+export async function dossierStatus(k: Kernel, code: string) {
+  const r = /^[A-Za-z0-9._-]{4,64}$/.test(code) ? await dossierRepo.dossierByCode(k.db, code) : undefined;
+  if (!r) return null;
+  return {
+    code: r.code, procedureCode: r.procedure_code, procedureName: r.procedure_name, handlerName: r.handler_name, agencyId: r.agency_id, unitPath: r.unit_path,
+    state: r.state, submittedAt: r.submitted_at, receivedAt: r.received_at, dueAt: r.due_at, finishedAt: r.finished_at, returnedAt: r.returned_at,
+  };
+}
+
+/** A dossier's code and handler's scope by its id (for events that carry only the id), or null. */
+export async function dossierRef(k: Kernel, id: string) {
+  const r = await dossierRepo.dossier(k.db, id);
+  return r ? { id: r.id, code: r.code, procedureCode: r.procedure_code, agencyId: r.agency_id, unitPath: r.unit_path, state: r.state } : null;
 }
 
 async function importCommand(k: Kernel, args: string[]): Promise<number> {

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Schemas and tags shared by the exchange routes. */
+export const OPENDATA_TAG = 'open-data';
+export const PARTNER_TAG = 'exchange: partners';
+
+export const datasetIdParam = z.string().regex(/^[a-z0-9][a-z0-9-]{1,99}$/, 'Mã bộ dữ liệu gồm chữ thường, số và dấu gạch ngang');
+
+export const runSchema = z.object({
+  id: z.number(),
+  trigger: z.enum(['schedule', 'manual']),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  total: z.number(),
+  done: z.number(),
+  current: z.string().nullable(),
+  changed: z.array(z.string()),
+  errors: z.array(z.object({ dataset: z.string(), message: z.string() })),
+  created_by: z.string().nullable(),
+  created_at: z.date(),
+  started_at: z.date().nullable(),
+  finished_at: z.date().nullable(),
+});
