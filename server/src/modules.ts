@@ -6,4 +6,4 @@ import { servicesModule } from './modules/services/index.js';
 import { feedbackModule } from './modules/feedback/index.js';
 
 /** Registered modules, in dependency order (seeds run in this order). */
-export const modules: Module[] = [orgModule, identityModule, servicesModule, feedbackModule];
+export const modules: Module[] = [orgModule, identityModule, servicesModule, exchangeModule, feedbackModule];
