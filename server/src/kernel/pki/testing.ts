@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -117,4 +118,39 @@ export function testPng(kind: 'seal' | 'signature', size = 120): Uint8Array {
   ihdr.writeUInt32BE(h, 4);
   ihdr.set([8, 6, 0, 0, 0], 8);
   return new Uint8Array(Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
+}
+
+/** An incompressible RGB PNG (random noise) of about w*h*3 bytes, to make PDFs of a given size. */
+export function noisePng(w: number, h: number): Uint8Array {
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    raw[y * (w * 3 + 1)] = 0;
+    randomFillSync(raw, y * (w * 3 + 1) + 1, w * 3);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return new Uint8Array(Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', Buffer.alloc(0))]));
+}
+
+/** A `pages`-page PDF of about `bytes` bytes: Vietnamese text and a noise image on each page. */
+export async function bigPdf(pages = 20, bytes = 1024 * 1024): Promise<Uint8Array> {
+  const { PDF, rgb } = await import('@libpdf/core');
+  const pdf = PDF.create();
+  const side = Math.round(Math.sqrt(bytes / pages / 3));
+  for (let i = 0; i < pages; i++) {
+    const page = pdf.addPage({ size: 'a4' });
+    page.drawText(`Trang ${i + 1} / ${pages}`, { x: 72, y: 780, size: 14, color: rgb(0, 0, 0) });
+    page.drawImage(pdf.embedPng(noisePng(side, side)), { x: 72, y: 300, width: 400, height: 400 });
+  }
+  return pdf.save();
 }
