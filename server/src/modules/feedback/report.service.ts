@@ -439,6 +439,13 @@ export async function act(k: Kernel, ctx: Ctx, id: string, action: string, paylo
   return view(k, ctx, id);
 }
 
+/** Officials who may be given the report: they hold the answer action on its scope. */
+export async function assignees(k: Kernel, ctx: Ctx, id: string): Promise<{ id: string; name: string }[]> {
+  const r = await readable(k.db, ctx, id);
+  if (!can(ctx.actor, 'feedback.report.assign', scopeOf(r))) throw errors.forbidden('feedback.report.assign');
+  return (await accountsFor(k, 'feedback.report.answer', scopeOf(r))).map((a) => ({ id: a.id, name: a.name }));
+}
+
 export async function follow(k: Kernel, ctx: Ctx, code: string, on: boolean): Promise<{ followers: number; following: boolean }> {
   if (!ctx.actor || !isPublicActor(ctx.actor)) throw errors.forbidden('feedback.follow');
   const r = await repo.reportByCode(k.db, code);

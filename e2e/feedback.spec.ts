@@ -1,0 +1,97 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import { expect, test } from '@playwright/test';
+import sharp from 'sharp';
+import { signIn } from './helpers';
+
+const GEO = path.resolve(import.meta.dirname, '../../shared/data/admin-units/geojson/37_ninh_binh');
+
+function interiorPoint(geometry: { type: string; coordinates: any }): { lat: number; lon: number } { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const ring = (geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0]) as [number, number][];
+  const xs = ring.map((p) => p[0]);
+  const ys = ring.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  for (let n = 2; n < 40; n++) for (let i = 1; i < n; i++) for (let j = 1; j < n; j++) {
+    const p: [number, number] = [x0 + ((x1 - x0) * i) / n, y0 + ((y1 - y0) * j) / n];
+    if (booleanPointInPolygon(p, geometry as never)) return { lon: Number(p[0].toFixed(6)), lat: Number(p[1].toFixed(6)) };
+  }
+  throw new Error('no interior point');
+}
+
+test.describe('feedback and petitions', () => {
+  test.skip(!existsSync(GEO), 'needs ../shared/data admin-unit boundaries');
+
+  test('a report with a photo at a point in Phủ Lý is routed there, answered, published and rated', async ({ page, browser }) => {
+    // The administrator imports the province's boundaries (the operator's import, through the API).
+    await signIn(page, 'admin@ninhbinh.gov.vn', { totp: true });
+    const features = [
+      ...JSON.parse(readFileSync(path.join(GEO, '37_ninh_binh.geojson'), 'utf8')).features.map((f: object) => ({ ...f, id: '37' })),
+      ...readdirSync(path.join(GEO, 'wards')).flatMap((f) => JSON.parse(readFileSync(path.join(GEO, 'wards', f), 'utf8')).features),
+    ];
+    const csrf = decodeURIComponent((await page.context().cookies()).find((c) => c.name === 'congso_csrf')!.value);
+    const imported = await page.request.post('/api/feedback/boundaries', { data: { type: 'FeatureCollection', features }, headers: { 'x-csrf-token': csrf } });
+    expect(imported.status()).toBe(200);
+    const phuly = features.find((f) => String(f.id) === '13285');
+    const point = interiorPoint(phuly.geometry);
+
+    // A citizen reports with a photo at that point.
+    const citizen = await browser.newContext();
+    const c = await citizen.newPage();
+    await signIn(c, 'congdan@example.vn');
+    await c.goto('/phan-anh/gui');
+    await c.getByLabel('Lĩnh vực').first().click();
+    await c.getByRole('option', { name: 'Vệ sinh môi trường, rác thải' }).click();
+    await c.getByLabel('Tiêu đề').fill('Rác thải tập kết sai nơi quy định');
+    await c.getByLabel('Nội dung').fill('Điểm tập kết rác tự phát ven đường gây mùi hôi, đề nghị phường xử lý.');
+    await c.getByLabel('Vĩ độ').fill(String(point.lat));
+    await c.getByLabel('Kinh độ').fill(String(point.lon));
+    const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 90, g: 140, b: 60 } } }).jpeg().toBuffer();
+    await c.getByLabel(/^Ảnh/).setInputFiles({ name: 'rac.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await c.getByRole('button', { name: 'Gửi phản ánh' }).click();
+    const sent = c.getByTestId('report-sent');
+    await expect(sent).toContainText('13285');
+    const code = (await sent.textContent())!.match(/PA-\d{4}-\d{6}/)![0];
+    await c.getByRole('link', { name: 'Theo dõi phản ánh' }).click();
+    await expect(c.getByTestId('report-state')).toHaveText('Mới tiếp nhận');
+    const mine = c.url();
+
+    // The provincial desk classifies and gives it to the ward's official.
+    const op = await (await browser.newContext()).newPage();
+    await signIn(op, 'tiepnhan@ninhbinh.gov.vn', { totp: true });
+    await op.goto('/lam-viec/phan-anh');
+    await op.getByRole('link', { name: code }).click();
+    await expect(op.getByTestId('report-unit')).toHaveText('13285');
+    await op.getByRole('button', { name: 'Phân loại, chuyển xử lý' }).click();
+    await expect(op.getByTestId('report-state')).toHaveText('Đã phân loại');
+    await op.getByLabel('Người xử lý').first().click();
+    await op.getByRole('option', { name: 'Đặng Văn Hùng' }).click();
+    await op.getByRole('button', { name: 'Giao người xử lý' }).click();
+    await expect(op.getByTestId('report-state')).toHaveText('Đã giao xử lý');
+    const caseUrl = op.url();
+
+    // The ward's official takes it and answers.
+    const h = await (await browser.newContext()).newPage();
+    await signIn(h, 'congchuc.phuly@ninhbinh.gov.vn', { totp: true });
+    await h.goto(caseUrl);
+    await h.getByRole('button', { name: 'Nhận xử lý' }).click();
+    await expect(h.getByTestId('report-state')).toHaveText('Đang xử lý');
+    await h.getByLabel('Nội dung').fill('UBND phường đã thu gom rác và đặt biển cấm đổ rác tại vị trí phản ánh.');
+    await h.getByRole('button', { name: 'Trả lời' }).click();
+    await expect(h.getByTestId('report-state')).toHaveText('Đã có trả lời');
+
+    // The desk publishes the answer; anyone reads it on the public page.
+    await op.reload();
+    await op.getByRole('button', { name: 'Công khai trả lời' }).click();
+    await expect(op.getByTestId('report-state')).toHaveText('Đã công khai trả lời');
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(`/phan-anh/${code}`);
+    await expect(visitor.getByTestId('public-answer')).toContainText('thu gom rác');
+    await expect(visitor.getByText('congdan@example.vn')).toHaveCount(0);
+
+    // The reporter is satisfied: the report closes.
+    await c.goto(mine);
+    await c.getByRole('button', { name: 'Hài lòng', exact: true }).click();
+    await expect(c.getByTestId('report-state')).toHaveText('Đã đóng');
+  });
+});

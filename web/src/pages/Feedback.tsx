@@ -1,0 +1,352 @@
+import { Alert, Anchor, Badge, Button, Checkbox, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ApiError, get, post, put } from '../api';
+import { useMe } from '../auth';
+import { fmtDate } from '../dossiers';
+import { Empty, ErrorAlert, fieldError, Loading, Page } from '../ui';
+
+/**
+ * Feedback and petitions: report with a map (boundaries drawn from the imported
+ * GeoJSON, no tile server), the public pages, the officials' queue and case view.
+ */
+
+interface Category { code: string; name: string; kind: string; urgent: boolean }
+interface ReportView {
+  id: string; code: string; kind: string; category: { code: string; name: string }; title: string; body: string;
+  location: { lat: number; lon: number } | null; address: string | null; unitCode: string | null; channel: string;
+  reporterName: string | null; reporterContact: { phone: string | null; email: string | null } | null;
+  state: string; stateLabel: string; dueAt: string | null; overdue: boolean; escalationLevel: number; answer: string | null;
+  publishedAt: string | null; rating: { value: string; reason: string | null } | null; createdAt: string;
+  photos: { position: number; url: string }[]; version: number; allowedActions: { action: string; label: string }[];
+  history: { seq: number; label: string; toLabel: string; actor: string | null; at: string; note: string | null }[];
+}
+interface PublicReport { code: string; category: { name: string }; title: string; body: string; location: { lat: number; lon: number } | null; reporterName: string | null; stateLabel: string; createdAt: string; answer: string | null; publishedAt: string | null; photos: { url: string }[]; followers: number }
+interface Summary { id: string; code: string; title: string; stateLabel: string; unitCode: string | null; createdAt: string; dueAt: string | null; overdue: boolean; escalationLevel: number }
+
+const key = () => `k-${crypto.randomUUID()}`;
+
+/** A map of the province with its communes; `onPick` receives a clicked point. */
+function BoundaryMap({ point, onPick, markers = [], label }: { point?: { lat: number; lon: number } | null; onPick?: (p: { lat: number; lon: number }) => void; markers?: { lat: number; lon: number; title: string }[]; label: string }) {
+  const el = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const pin = useRef<L.CircleMarker | null>(null);
+  const boundaries = useQuery({ queryKey: ['feedback', 'boundaries'], queryFn: () => get<GeoJSON.FeatureCollection>('/api/feedback/boundaries'), staleTime: 3_600_000 });
+  useEffect(() => {
+    if (!el.current || map.current) return;
+    map.current = L.map(el.current, { attributionControl: false, zoomSnap: 0.25 }).setView([20.35, 106.05], 9);
+    return () => {
+      map.current?.remove();
+      map.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !boundaries.data?.features?.length) return;
+    const layer = L.geoJSON(boundaries.data, {
+      style: (f) => (f?.properties?.level === 'province' ? { color: '#7f1d1d', weight: 2, fill: false } : { color: '#475569', weight: 1, fillColor: '#e2e8f0', fillOpacity: 0.5 }),
+      onEachFeature: (f, l) => l.bindTooltip(String(f.properties?.name ?? '')),
+    }).addTo(m);
+    m.fitBounds(layer.getBounds());
+    if (onPick) m.on('click', (e: L.LeafletMouseEvent) => onPick({ lat: Number(e.latlng.lat.toFixed(6)), lon: Number(e.latlng.lng.toFixed(6)) }));
+    return () => {
+      layer.remove();
+      m.off('click');
+    };
+  }, [boundaries.data, onPick]);
+  useEffect(() => {
+    const m = map.current;
+    if (!m) return;
+    pin.current?.remove();
+    if (point) pin.current = L.circleMarker([point.lat, point.lon], { radius: 8, color: '#b91c1c', fillOpacity: 0.9 }).addTo(m);
+  }, [point]);
+  useEffect(() => {
+    const m = map.current;
+    if (!m) return;
+    const ls = markers.map((p) => L.circleMarker([p.lat, p.lon], { radius: 6, color: '#1d4ed8' }).bindTooltip(p.title).addTo(m));
+    return () => ls.forEach((l) => l.remove());
+  }, [markers]);
+  return <div ref={el} role="application" aria-label={label} style={{ height: 360, width: '100%', background: '#f8fafc', borderRadius: 8 }} />;
+}
+
+export function ReportFormPage() {
+  const { t } = useTranslation();
+  const cats = useQuery({ queryKey: ['feedback', 'categories'], queryFn: () => get<Category[]>('/api/feedback/categories') });
+  const [category, setCategory] = useState<string | null>(null);
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const [point, setPoint] = useState<{ lat: number; lon: number } | null>(null);
+  const [address, setAddress] = useState('');
+  const [showName, setShowName] = useState(false);
+  const [keepLocation, setKeepLocation] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<ReportView | null>(null);
+  const nearby = useQuery({
+    queryKey: ['feedback', 'nearby', point?.lat, point?.lon, category],
+    queryFn: () => get<{ code: string; title: string; distance: number; stateLabel: string }[]>(`/api/feedback/nearby?lat=${point!.lat}&lon=${point!.lon}&category=${category}`),
+    enabled: !!point && !!category,
+  });
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const photos = await Promise.all(files.map(async (f) => ({ name: f.name, data: await toBase64(f) })));
+      const r = await post<ReportView>('/api/feedback/reports', {
+        categoryCode: category ?? '', title, body, ...(point ? point : {}), address: address || null, showName, keepPhotoLocation: keepLocation, photos,
+      }, { 'idempotency-key': key() });
+      setDone(r);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  if (done) {
+    return (
+      <Page title={t('feedback.sentTitle')}>
+        <Alert color="green" role="status" data-testid="report-sent">
+          {t('feedback.sent', { code: done.code })} {done.unitCode ? t('feedback.routedTo', { unit: done.unitCode }) : ''}
+        </Alert>
+        <Group>
+          <Button component={Link} to={`/phan-anh/cua-toi/${done.id}`}>{t('feedback.follow')}</Button>
+          <Button variant="default" onClick={() => { setDone(null); setTitle(''); setBody(''); setFiles([]); }}>{t('feedback.another')}</Button>
+        </Group>
+      </Page>
+    );
+  }
+  return (
+    <Page title={t('feedback.newTitle')}>
+      <Text>{t('feedback.newIntro')}</Text>
+      <form onSubmit={submit} noValidate aria-label={t('feedback.newTitle')}>
+        <Stack>
+          <Select label={t('feedback.category')} required data={(cats.data ?? []).map((c) => ({ value: c.code, label: c.urgent ? `${c.name} — ${t('feedback.urgent')}` : c.name }))} value={category} onChange={setCategory} error={fieldError(error, 'categoryCode')} searchable />
+          <TextInput label={t('feedback.titleLabel')} required value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={fieldError(error, 'title')} maxLength={200} />
+          <Textarea label={t('feedback.body')} required minRows={4} autosize value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fieldError(error, 'body')} maxLength={5000} />
+          <Text fw={600} component="h2" size="md">{t('feedback.where')}</Text>
+          <Text size="sm" c="dimmed">{t('feedback.whereHelp')}</Text>
+          <BoundaryMap point={point} onPick={setPoint} label={t('feedback.mapLabel')} />
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            <NumberInput label={t('feedback.lat')} value={point?.lat ?? ''} decimalScale={6} onChange={(v) => setPoint((p) => (v === '' ? null : { lat: Number(v), lon: p?.lon ?? 0 }))} error={fieldError(error, 'lat')} />
+            <NumberInput label={t('feedback.lon')} value={point?.lon ?? ''} decimalScale={6} onChange={(v) => setPoint((p) => (v === '' ? null : { lat: p?.lat ?? 0, lon: Number(v) }))} error={fieldError(error, 'lon')} />
+            <TextInput label={t('feedback.address')} value={address} onChange={(e) => setAddress(e.currentTarget.value)} error={fieldError(error, 'address')} />
+          </SimpleGrid>
+          {nearby.data && nearby.data.length > 0 && (
+            <Alert color="blue" title={t('feedback.nearbyTitle')} role="status">
+              <Stack gap={4}>
+                {nearby.data.map((n) => (
+                  <Anchor key={n.code} component={Link} to={`/phan-anh/${n.code}`}>{n.code} — {n.title} ({n.distance} m, {n.stateLabel})</Anchor>
+                ))}
+              </Stack>
+            </Alert>
+          )}
+          <div>
+            <label htmlFor="report-photos"><Text fw={500} size="sm">{t('feedback.photos')}</Text></label>
+            <input id="report-photos" type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={(e) => setFiles(Array.from(e.currentTarget.files ?? []).slice(0, 5))} />
+            {fieldError(error, 'photos.0') && <Text c="red" size="sm" role="alert">{fieldError(error, 'photos.0')}</Text>}
+          </div>
+          <Checkbox label={t('feedback.showName')} checked={showName} onChange={(e) => setShowName(e.currentTarget.checked)} />
+          <Checkbox label={t('feedback.keepLocation')} checked={keepLocation} onChange={(e) => setKeepLocation(e.currentTarget.checked)} />
+          {error instanceof ApiError && !error.fields.length ? <ErrorAlert error={error} /> : error instanceof ApiError ? <Alert color="red" role="alert">{error.detail}</Alert> : null}
+          <Group><Button type="submit" loading={busy}>{t('feedback.send')}</Button></Group>
+        </Stack>
+      </form>
+    </Page>
+  );
+}
+
+function toBase64(f: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(f);
+  });
+}
+
+export function PublicReportsPage() {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const list = useQuery({ queryKey: ['feedback', 'public', q], queryFn: () => get<{ items: PublicReport[]; total: number }>(`/api/feedback/public?q=${encodeURIComponent(q)}`) });
+  return (
+    <Page title={t('feedback.publicTitle')}>
+      <Group><Button component={Link} to="/phan-anh/gui">{t('feedback.newTitle')}</Button></Group>
+      <TextInput label={t('feedback.search')} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={360} maw="100%" />
+      {list.isLoading && <Loading />}
+      <ErrorAlert error={list.error} />
+      {list.data && (list.data.items.length ? (
+        <Stack>
+          {list.data.items.map((r) => (
+            <Paper key={r.code} withBorder p="sm">
+              <Anchor component={Link} to={`/phan-anh/${r.code}`} fw={600}>{r.code} — {r.title}</Anchor>
+              <Text size="sm" c="dimmed">{r.category.name} · {fmtDate(r.publishedAt)}</Text>
+            </Paper>
+          ))}
+        </Stack>
+      ) : <Empty />)}
+    </Page>
+  );
+}
+
+export function PublicReportPage() {
+  const { t } = useTranslation();
+  const { code = '' } = useParams();
+  const me = useMe();
+  const qc = useQueryClient();
+  const r = useQuery({ queryKey: ['feedback', 'public', code], queryFn: () => get<PublicReport>(`/api/feedback/public/${encodeURIComponent(code)}`) });
+  const [err, setErr] = useState<unknown>(null);
+  if (r.isLoading) return <Loading />;
+  if (!r.data) return <Page title={code}><ErrorAlert error={r.error} /></Page>;
+  const d = r.data;
+  return (
+    <Page title={`${d.code} — ${d.title}`}>
+      <Text size="sm" c="dimmed">{d.category.name} · {fmtDate(d.createdAt)} · {d.reporterName ?? t('feedback.anonymous')} · <Badge variant="light" tt="none">{d.stateLabel}</Badge></Text>
+      <Text style={{ whiteSpace: 'pre-wrap' }}>{d.body}</Text>
+      {d.photos.map((p, i) => <img key={p.url} src={p.url} alt={t('feedback.photoAlt', { n: i + 1 })} style={{ maxWidth: '100%', maxHeight: 360 }} />)}
+      <Paper withBorder p="md" component="section" aria-labelledby="answer-title">
+        <Title order={2} size="h4" id="answer-title">{t('feedback.answer')}</Title>
+        {d.answer ? <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="public-answer">{d.answer}</Text> : <Text c="dimmed">{t('feedback.noAnswer')}</Text>}
+      </Paper>
+      {me.data && me.data.kind !== 'official' && (
+        <Group>
+          <Button variant="default" onClick={() => put(`/api/feedback/public/${encodeURIComponent(code)}/follow`).then(() => qc.invalidateQueries({ queryKey: ['feedback', 'public', code] })).catch(setErr)}>{t('feedback.followThis', { n: d.followers })}</Button>
+        </Group>
+      )}
+      <ErrorAlert error={err} />
+    </Page>
+  );
+}
+
+export function ReportQueuePage({ mine = false }: { mine?: boolean }) {
+  const { t } = useTranslation();
+  const [filter, setFilter] = useState<string>('open');
+  const list = useQuery({
+    queryKey: ['feedback', 'queue', mine, filter],
+    queryFn: () => get<{ items: Summary[]; total: number }>(`/api/feedback/reports?${mine ? 'mine=true' : filter === 'overdue' ? 'overdue=true' : filter === 'open' ? 'open=true' : ''}&limit=100`),
+  });
+  const base = mine ? '/phan-anh/cua-toi' : '/lam-viec/phan-anh';
+  return (
+    <Page title={mine ? t('feedback.mineTitle') : t('feedback.queueTitle')}>
+      {!mine && (
+        <Select label={t('feedback.filter')} w={260} value={filter} onChange={(v) => setFilter(v ?? 'open')} allowDeselect={false}
+          data={[{ value: 'open', label: t('feedback.filterOpen') }, { value: 'overdue', label: t('feedback.filterOverdue') }, { value: 'all', label: t('feedback.filterAll') }]} />
+      )}
+      {mine && <Group><Button component={Link} to="/phan-anh/gui">{t('feedback.newTitle')}</Button></Group>}
+      {list.isLoading && <Loading />}
+      <ErrorAlert error={list.error} />
+      {list.data && (list.data.items.length ? (
+        <Table.ScrollContainer minWidth={600}>
+          <Table striped>
+            <Table.Thead><Table.Tr><Table.Th>{t('feedback.code')}</Table.Th><Table.Th>{t('feedback.titleLabel')}</Table.Th><Table.Th>{t('feedback.state')}</Table.Th><Table.Th>{t('feedback.due')}</Table.Th></Table.Tr></Table.Thead>
+            <Table.Tbody>
+              {list.data.items.map((r) => (
+                <Table.Tr key={r.id}>
+                  <Table.Td><Anchor component={Link} to={`${base}/${r.id}`}>{r.code}</Anchor></Table.Td>
+                  <Table.Td>{r.title}</Table.Td>
+                  <Table.Td><Badge variant="light" tt="none" color={r.overdue ? 'red' : 'blue'}>{r.stateLabel}</Badge>{r.escalationLevel > 0 && <Badge ml={4} color="red" tt="none">{t('feedback.escalated', { n: r.escalationLevel })}</Badge>}</Table.Td>
+                  <Table.Td>{fmtDate(r.dueAt, true)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : <Empty />)}
+    </Page>
+  );
+}
+
+/** One report with its action log, clock and the actions the viewer may take now. */
+export function ReportCasePage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const qc = useQueryClient();
+  const r = useQuery({ queryKey: ['feedback', 'report', id], queryFn: () => get<ReportView>(`/api/feedback/reports/${id}`) });
+  const canAssign = !!r.data?.allowedActions.some((a) => a.action === 'assign');
+  const people = useQuery({ queryKey: ['feedback', 'assignees', id], queryFn: () => get<{ id: string; name: string }[]>(`/api/feedback/reports/${id}/assignees`), enabled: canAssign });
+  const [text, setText] = useState('');
+  const [assignee, setAssignee] = useState<string | null>(null);
+  const [err, setErr] = useState<unknown>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  if (r.isLoading) return <Loading />;
+  if (!r.data) return <Page title={t('feedback.caseTitle')}><ErrorAlert error={r.error} /></Page>;
+  const d = r.data;
+  async function act(action: string) {
+    setBusy(action);
+    setErr(null);
+    const payload: Record<string, unknown> = { expectedVersion: d.version };
+    if (action === 'assign') payload.assigneeId = assignee ?? '';
+    if (action === 'answer') payload.answer = text;
+    if (['refuse', 'request_reassign', 'send_back', 'reopen'].includes(action)) payload.reason = text;
+    if (action === 'request_info') payload.question = text;
+    if (action === 'provide_info') payload.info = text;
+    if (action === 'merge') payload.duplicateOf = text.trim();
+    if (action === 'rate_satisfied' || action === 'rate_unsatisfied') {
+      payload.rating = action === 'rate_satisfied' ? 'satisfied' : 'unsatisfied';
+      if (text) payload.reason = text;
+      action = 'rate';
+    }
+    try {
+      await post(`/api/feedback/reports/${id}/actions/${action}`, payload, { 'idempotency-key': key() });
+      setText('');
+      await qc.invalidateQueries({ queryKey: ['feedback'] });
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(null);
+    }
+  }
+  const actions = d.allowedActions.flatMap((a) => (a.action === 'rate' ? [{ action: 'rate_satisfied', label: t('feedback.satisfied') }, { action: 'rate_unsatisfied', label: t('feedback.unsatisfied') }] : [a]));
+  return (
+    <Page title={`${d.code} — ${d.title}`}>
+      <Group gap="xs">
+        <Badge variant="light" tt="none" data-testid="report-state">{d.stateLabel}</Badge>
+        {d.overdue && <Badge color="red" tt="none">{t('feedback.overdue')}</Badge>}
+        {d.escalationLevel > 0 && <Badge color="red" tt="none" data-testid="report-escalation">{t('feedback.escalated', { n: d.escalationLevel })}</Badge>}
+      </Group>
+      <Table variant="vertical" layout="fixed">
+        <Table.Tbody>
+          <Table.Tr><Table.Th w="35%">{t('feedback.category')}</Table.Th><Table.Td>{d.category.name}</Table.Td></Table.Tr>
+          <Table.Tr><Table.Th>{t('feedback.unit')}</Table.Th><Table.Td data-testid="report-unit">{d.unitCode ?? t('feedback.province')}</Table.Td></Table.Tr>
+          <Table.Tr><Table.Th>{t('feedback.reporter')}</Table.Th><Table.Td>{d.reporterName}{d.reporterContact?.phone ? ` · ${d.reporterContact.phone}` : ''}{d.reporterContact?.email ? ` · ${d.reporterContact.email}` : ''}</Table.Td></Table.Tr>
+          <Table.Tr><Table.Th>{t('feedback.due')}</Table.Th><Table.Td>{fmtDate(d.dueAt, true)}</Table.Td></Table.Tr>
+          <Table.Tr><Table.Th>{t('feedback.channel')}</Table.Th><Table.Td>{d.channel}</Table.Td></Table.Tr>
+        </Table.Tbody>
+      </Table>
+      <Text style={{ whiteSpace: 'pre-wrap' }}>{d.body}</Text>
+      {d.photos.map((p, i) => <img key={p.url} src={p.url} alt={t('feedback.photoAlt', { n: i + 1 })} style={{ maxWidth: '100%', maxHeight: 320 }} />)}
+      {d.location && <BoundaryMap point={d.location} label={t('feedback.mapLabel')} />}
+      {d.answer && (
+        <Paper withBorder p="md"><Title order={2} size="h4">{t('feedback.answer')}</Title><Text style={{ whiteSpace: 'pre-wrap' }}>{d.answer}</Text></Paper>
+      )}
+      {actions.length > 0 && (
+        <Paper withBorder p="md" component="section" aria-labelledby="actions-title">
+          <Title order={2} size="h4" id="actions-title" mb="xs">{t('feedback.actions')}</Title>
+          <Stack>
+            {canAssign && <Select label={t('feedback.assignee')} data={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))} value={assignee} onChange={setAssignee} w={360} maw="100%" />}
+            <Textarea label={t('feedback.actionText')} description={t('feedback.actionTextHelp')} autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+            <ErrorAlert error={err} />
+            <Group gap="xs">
+              {actions.map((a) => <Button key={a.action} variant={a.action === 'answer' || a.action === 'publish' ? 'filled' : 'default'} loading={busy === a.action} onClick={() => act(a.action)}>{a.label}</Button>)}
+            </Group>
+          </Stack>
+        </Paper>
+      )}
+      <Paper withBorder p="md" component="section" aria-labelledby="history-title">
+        <Title order={2} size="h4" id="history-title" mb="xs">{t('feedback.history')}</Title>
+        <Table>
+          <Table.Tbody>
+            {d.history.map((h) => (
+              <Table.Tr key={h.seq}><Table.Td>{fmtDate(h.at, true)}</Table.Td><Table.Td>{h.label}</Table.Td><Table.Td>{h.toLabel}</Table.Td><Table.Td>{h.actor ?? ''}</Table.Td><Table.Td>{h.note ?? ''}</Table.Td></Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+    </Page>
+  );
+}
