@@ -20,3 +20,18 @@ export const runSchema = z.object({
   started_at: z.date().nullable(),
   finished_at: z.date().nullable(),
 });
+
+export const partnerSchema = z.object({
+  id: z.string(), identifier: z.string(), memberClass: z.string(), memberCode: z.string(), subsystem: z.string(), agencyName: z.string(),
+  systemName: z.string(), contactName: z.string(), contactEmail: z.string(), active: z.boolean(), createdAt: z.date(),
+});
+
+export const grantSchema = z.object({
+  id: z.string(), scope: z.string(), ownerAgency: z.object({ code: z.string(), name: z.string() }), purpose: z.string(),
+  status: z.enum(['pending', 'granted', 'refused', 'revoked']), requestedAt: z.date(), dueAt: z.date(), decidedAt: z.date().nullable(), reason: z.string().nullable(),
+});
+
+export const deliverySchema = z.object({
+  id: z.string(), eventId: z.string(), eventType: z.string(), status: z.enum(['pending', 'delivered', 'failing']), attempts: z.number(),
+  lastStatus: z.number().nullable(), lastError: z.string().nullable(), createdAt: z.date(), deliveredAt: z.date().nullable(),
+});

@@ -11,6 +11,17 @@ import { dcatRoutes } from './routes/dcat.js';
 import { openDataDownloadRoute } from './routes/opendata-download.js';
 import { openDataPagesRoutes } from './routes/opendata-pages.js';
 import { openDataRunCreateRoute, openDataRunGetRoute } from './routes/opendata-runs.js';
+import { deliveryReplayRoute } from './routes/delivery-replay.js';
+import { exchangeFiguresRoute, exchangeLogVerifyRoute } from './routes/exchange-figures.js';
+import { grantDecideRoute } from './routes/grant-decide.js';
+import { grantRequestRoute } from './routes/grant-request.js';
+import { oauthTokenRoute } from './routes/oauth-token.js';
+import { partnerCreateRoute } from './routes/partner-create.js';
+import { partnerDossierStatusRoute } from './routes/partner-dossier-status.js';
+import { subscriptionCreateRoute } from './routes/subscription-create.js';
+import { subscriptionDeliveriesRoute } from './routes/subscription-deliveries.js';
+import { registerWebhooks } from './partner.service.js';
+import { partnerFigures, verifyLog } from './exchange-log.js';
 
 /**
  * Data exchange and open data: the open-data catalogue generated from live
@@ -21,6 +32,9 @@ import { openDataRunCreateRoute, openDataRunGetRoute } from './routes/opendata-r
 
 export { registerDataset, type DatasetDef, type DatasetField, type Row as DatasetRowValues } from './datasets.js';
 export { generateDataset } from './opendata.service.js';
+
+/** Per-partner volume, latency and errors over a period, for the operations centre. */
+export const exchangeFigures = (k: Kernel, from: Date, to: Date) => partnerFigures(k, from, to);
 
 export const exchangeModule: Module = {
   name: 'exchange',
@@ -35,9 +49,30 @@ export const exchangeModule: Module = {
     openDataPagesRoutes(app, k);
     openDataRunCreateRoute(app, k);
     openDataRunGetRoute(app, k);
+    oauthTokenRoute(app, k);
+    partnerCreateRoute(app, k);
+    grantRequestRoute(app, k);
+    grantDecideRoute(app, k);
+    partnerDossierStatusRoute(app, k);
+    subscriptionCreateRoute(app, k);
+    subscriptionDeliveriesRoute(app, k);
+    deliveryReplayRoute(app, k);
+    exchangeFiguresRoute(app, k);
+    exchangeLogVerifyRoute(app, k);
   },
   handlers(k: Kernel) {
     registerBuiltinDatasets(k);
     registerOpenDataJobs(k);
+    registerWebhooks(k);
+  },
+  commands: {
+    'exchange verify': {
+      describe: 'verify the hash chain of the exchange log (partner calls and webhook deliveries)',
+      async run(k) {
+        const r = await verifyLog(k);
+        console.log(r.ok ? `exchange log: ${r.checked} entries, chain intact` : `exchange log broken at entry ${r.brokenAt}: ${r.reason}`);
+        return r.ok ? 0 : 1;
+      },
+    },
   },
 };

@@ -1,0 +1,203 @@
+import { type Generated, sql } from 'kysely';
+import type { Executor } from '../../kernel/db/index.js';
+
+/** SQL of partner systems, tokens, grants, webhook subscriptions and deliveries. */
+
+interface PartnerTable {
+  id: Generated<string>;
+  member_class: string;
+  member_code: string;
+  subsystem: string;
+  agency_name: string;
+  system_name: string;
+  contact_name: string;
+  contact_email: string;
+  client_id: string;
+  secret_hash: Buffer;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+interface TokenTable {
+  token_hash: Buffer;
+  partner_id: string;
+  scopes: string[];
+  expires_at: Date;
+  created_at: Generated<Date>;
+}
+interface GrantTable {
+  id: Generated<string>;
+  partner_id: string;
+  scope: string;
+  owner_agency_id: string;
+  purpose: string;
+  status: Generated<'pending' | 'granted' | 'refused' | 'revoked'>;
+  requested_at: Generated<Date>;
+  due_at: Date;
+  decided_at: Date | null;
+  decided_by: string | null;
+  reason: string | null;
+}
+interface SubscriptionTable {
+  id: Generated<string>;
+  partner_id: string;
+  event_type: string;
+  url: string;
+  secret: string;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+interface DeliveryTable {
+  id: Generated<string>;
+  subscription_id: string;
+  partner_id: string;
+  event_id: string;
+  event_type: string;
+  payload: unknown;
+  status: Generated<'pending' | 'delivered' | 'failing'>;
+  attempts: Generated<number>;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  delivered_at: Date | null;
+}
+declare module '../../kernel/db/index.js' {
+  interface Database {
+    exchange_partner: PartnerTable;
+    exchange_token: TokenTable;
+    exchange_grant: GrantTable;
+    exchange_subscription: SubscriptionTable;
+    exchange_delivery: DeliveryTable;
+  }
+}
+
+export type PartnerRow = Omit<PartnerTable, 'id' | 'active' | 'created_at'> & { id: string; active: boolean; created_at: Date };
+export type GrantRow = Omit<GrantTable, 'id' | 'status' | 'requested_at'> & { id: string; status: 'pending' | 'granted' | 'refused' | 'revoked'; requested_at: Date };
+export type SubscriptionRow = Omit<SubscriptionTable, 'id' | 'active' | 'created_at'> & { id: string; active: boolean; created_at: Date };
+export type DeliveryRow = Omit<DeliveryTable, 'id' | 'status' | 'attempts' | 'created_at' | 'payload'> & { id: string; status: 'pending' | 'delivered' | 'failing'; attempts: number; created_at: Date; payload: Record<string, unknown> };
+
+export async function insertPartner(db: Executor, p: Omit<PartnerTable, 'id' | 'active' | 'created_at'>): Promise<PartnerRow> {
+  return (await db.insertInto('exchange_partner').values(p).returningAll().executeTakeFirstOrThrow()) as PartnerRow;
+}
+
+export async function partnerById(db: Executor, id: string): Promise<PartnerRow | undefined> {
+  return (await db.selectFrom('exchange_partner').selectAll().where('id', '=', id).executeTakeFirst()) as PartnerRow | undefined;
+}
+
+export async function partnerByClientId(db: Executor, clientId: string): Promise<PartnerRow | undefined> {
+  return (await db.selectFrom('exchange_partner').selectAll().where('client_id', '=', clientId).executeTakeFirst()) as PartnerRow | undefined;
+}
+
+export async function partnerByIdentifier(db: Executor, memberClass: string, memberCode: string, subsystem: string): Promise<PartnerRow | undefined> {
+  return (await db.selectFrom('exchange_partner').selectAll().where('member_class', '=', memberClass).where('member_code', '=', memberCode).where('subsystem', '=', subsystem).executeTakeFirst()) as PartnerRow | undefined;
+}
+
+export async function insertToken(db: Executor, t: { token_hash: Buffer; partner_id: string; scopes: string[]; expires_at: Date }): Promise<void> {
+  await db.insertInto('exchange_token').values(t).execute();
+}
+
+/** The live token's partner and scopes: one indexed read. */
+export async function tokenPartner(db: Executor, hash: Buffer): Promise<{ partner: PartnerRow; scopes: string[] } | undefined> {
+  const r = await db
+    .selectFrom('exchange_token as t')
+    .innerJoin('exchange_partner as p', 'p.id', 't.partner_id')
+    .selectAll('p')
+    .select(['t.scopes'])
+    .where('t.token_hash', '=', hash)
+    .where('t.expires_at', '>', sql<Date>`now()`)
+    .where('p.active', '=', true)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const { scopes, ...partner } = r as PartnerRow & { scopes: string[] };
+  return { partner, scopes };
+}
+
+export async function purgeTokens(db: Executor): Promise<number> {
+  const r = await db.deleteFrom('exchange_token').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+// ——— Grants ———
+
+export async function insertGrant(db: Executor, g: { partner_id: string; scope: string; owner_agency_id: string; purpose: string; due_at: Date }): Promise<GrantRow | undefined> {
+  return (await db.insertInto('exchange_grant').values(g).onConflict((oc) => oc.columns(['partner_id', 'scope', 'owner_agency_id']).where('status', 'in', ['pending', 'granted']).doNothing()).returningAll().executeTakeFirst()) as GrantRow | undefined;
+}
+
+export async function grant(db: Executor, id: string, lock = false): Promise<GrantRow | undefined> {
+  let q = db.selectFrom('exchange_grant').selectAll().where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  return (await q.executeTakeFirst()) as GrantRow | undefined;
+}
+
+export async function liveGrant(db: Executor, partnerId: string, scope: string, ownerAgencyId: string): Promise<GrantRow | undefined> {
+  return (await db.selectFrom('exchange_grant').selectAll().where('partner_id', '=', partnerId).where('scope', '=', scope).where('owner_agency_id', '=', ownerAgencyId).where('status', 'in', ['pending', 'granted']).executeTakeFirst()) as GrantRow | undefined;
+}
+
+/** The owner agencies that granted `scope` to the partner. */
+export async function grantedOwners(db: Executor, partnerId: string, scope: string): Promise<string[]> {
+  const r = await db.selectFrom('exchange_grant').select('owner_agency_id').where('partner_id', '=', partnerId).where('scope', '=', scope).where('status', '=', 'granted').execute();
+  return r.map((x) => x.owner_agency_id);
+}
+
+export async function decideGrant(db: Executor, id: string, d: { status: 'granted' | 'refused'; decided_by: string; reason: string | null }): Promise<GrantRow> {
+  return (await db.updateTable('exchange_grant').set({ ...d, decided_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()) as GrantRow;
+}
+
+export async function grantsOfPartner(db: Executor, partnerId: string): Promise<GrantRow[]> {
+  return (await db.selectFrom('exchange_grant').selectAll().where('partner_id', '=', partnerId).orderBy('requested_at', 'desc').execute()) as GrantRow[];
+}
+
+// ——— Webhooks ———
+
+export async function insertSubscription(db: Executor, s: { partner_id: string; event_type: string; url: string; secret: string }): Promise<SubscriptionRow> {
+  return (await db.insertInto('exchange_subscription').values(s).returningAll().executeTakeFirstOrThrow()) as SubscriptionRow;
+}
+
+export async function subscription(db: Executor, id: string): Promise<SubscriptionRow | undefined> {
+  return (await db.selectFrom('exchange_subscription').selectAll().where('id', '=', id).executeTakeFirst()) as SubscriptionRow | undefined;
+}
+
+/** Active subscriptions to an event type, with the partner still active. */
+export async function subscribers(db: Executor, eventType: string): Promise<SubscriptionRow[]> {
+  return (await db
+    .selectFrom('exchange_subscription as s')
+    .innerJoin('exchange_partner as p', 'p.id', 's.partner_id')
+    .selectAll('s')
+    .where('s.event_type', '=', eventType)
+    .where('s.active', '=', true)
+    .where('p.active', '=', true)
+    .execute()) as SubscriptionRow[];
+}
+
+/** A delivery per subscription and event, once: a re-run of the fan-out writes nothing new. */
+export async function insertDelivery(db: Executor, d: { subscription_id: string; partner_id: string; event_id: string; event_type: string; payload: unknown }): Promise<string | undefined> {
+  const r = await db
+    .insertInto('exchange_delivery')
+    .values({ ...d, payload: JSON.stringify(d.payload) })
+    .onConflict((oc) => oc.columns(['subscription_id', 'event_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r?.id;
+}
+
+export async function delivery(db: Executor, id: string): Promise<DeliveryRow | undefined> {
+  return (await db.selectFrom('exchange_delivery').selectAll().where('id', '=', id).executeTakeFirst()) as DeliveryRow | undefined;
+}
+
+export async function recordAttempt(db: Executor, id: string, a: { ok: boolean; status: number | null; error: string | null }): Promise<void> {
+  await db
+    .updateTable('exchange_delivery')
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      status: a.ok ? 'delivered' : 'failing',
+      last_status: a.status,
+      last_error: a.error,
+      ...(a.ok ? { delivered_at: new Date() } : {}),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deliveries(db: Executor, subscriptionId: string, limit: number): Promise<DeliveryRow[]> {
+  return (await db.selectFrom('exchange_delivery').selectAll().where('subscription_id', '=', subscriptionId).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute()) as DeliveryRow[];
+}

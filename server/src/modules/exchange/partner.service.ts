@@ -1,0 +1,315 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../../kernel/context.js';
+import { transaction } from '../../kernel/db/index.js';
+import { errors } from '../../kernel/errors.js';
+import { authorize } from '../../kernel/http/access.js';
+import type { Kernel } from '../../kernel/index.js';
+import { type AgencyRow, getAgency, getAgencyByCode } from '../org/index.js';
+import { DOSSIER_TYPE, dossierRef, dossierStatus } from '../services/index.js';
+import { exchangeErrors } from './errors.js';
+import { appendLog } from './exchange-log.js';
+import * as repo from './partner.repo.js';
+
+/**
+ * Partner systems: the registry, OAuth 2.0 client credentials, grants per
+ * scope decided by the data owner, the partner API and signed webhooks.
+ */
+
+export const PARTNER_MANAGE = 'exchange.partner.manage';
+export const GRANT_DECIDE = 'exchange.grant.decide';
+export const TOKEN_TTL_S = 300;
+export const GRANT_ANSWER_DAYS = 2;
+
+/** The data a partner may ask for, each opened per owner agency. */
+export const SCOPES = {
+  'dossier.status.read': { label: 'Tra cứu trạng thái hồ sơ thủ tục hành chính', event: 'dossier.state_changed' },
+} as const;
+export type ScopeName = keyof typeof SCOPES;
+/** Event types a partner may subscribe to, and the scope that must be granted for the owner of each event. */
+export const EVENT_TYPES = { 'dossier.state_changed': 'dossier.status.read' } as const satisfies Record<string, ScopeName>;
+export type EventType = keyof typeof EVENT_TYPES;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+const secret = () => randomBytes(32).toString('base64url');
+
+// ——— Registry ———
+
+export async function createPartner(k: Kernel, ctx: Ctx, input: {
+  memberClass: string; memberCode: string; subsystem: string; agencyName: string; systemName: string; contactName: string; contactEmail: string;
+}) {
+  authorize(ctx.actor, PARTNER_MANAGE);
+  const clientSecret = secret();
+  return transaction(k.db, async (tx) => {
+    if (await repo.partnerByIdentifier(tx, input.memberClass, input.memberCode, input.subsystem)) {
+      throw errors.field('body.subsystem', 'unique', `Đã có hệ thống ${input.memberClass}/${input.memberCode}/${input.subsystem}`);
+    }
+    const p = await repo.insertPartner(tx, {
+      member_class: input.memberClass, member_code: input.memberCode, subsystem: input.subsystem, agency_name: input.agencyName, system_name: input.systemName,
+      contact_name: input.contactName, contact_email: input.contactEmail, client_id: `${input.memberClass}/${input.memberCode}/${input.subsystem}`,
+      secret_hash: sha256(clientSecret), created_by: ctx.actor?.id ?? null,
+    });
+    await k.audit.record(tx, ctx, { action: 'exchange.partner.create', entity: 'exchange_partner', entityId: p.id, after: { clientId: p.client_id, agency: p.agency_name, system: p.system_name } });
+    return { partner: partnerView(p), clientId: p.client_id, clientSecret };
+  });
+}
+
+export function partnerView(p: repo.PartnerRow) {
+  return {
+    id: p.id, identifier: `${p.member_class}/${p.member_code}/${p.subsystem}`, memberClass: p.member_class, memberCode: p.member_code, subsystem: p.subsystem,
+    agencyName: p.agency_name, systemName: p.system_name, contactName: p.contact_name, contactEmail: p.contact_email, active: p.active, createdAt: p.created_at,
+  };
+}
+
+// ——— OAuth 2.0 client credentials (RFC 6749 §4.4) ———
+
+export class OAuthError extends Error {
+  constructor(readonly status: 400 | 401, readonly error: string, readonly description: string) {
+    super(error);
+  }
+}
+
+export async function issueToken(k: Kernel, input: { clientId?: string; clientSecret?: string; grantType?: string; scope?: string }, requestId?: string) {
+  const started = performance.now();
+  let partnerId: string | null = null;
+  try {
+    if (input.grantType !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'Chỉ hỗ trợ grant_type=client_credentials');
+    if (!input.clientId || !input.clientSecret) throw new OAuthError(401, 'invalid_client', 'Thiếu client_id hoặc client_secret');
+    const p = await repo.partnerByClientId(k.db, input.clientId);
+    const given = sha256(input.clientSecret);
+    // Compare against a dummy hash when the client is unknown, so both paths take the same time.
+    const ok = timingSafeEqual(given, p?.secret_hash ?? sha256(`no-such-client:${input.clientId}`)) && !!p?.active;
+    if (!p || !ok) throw new OAuthError(401, 'invalid_client', 'Sai client_id hoặc client_secret');
+    partnerId = p.id;
+    const requested = (input.scope ?? '').split(/\s+/).filter(Boolean);
+    const unknown = requested.filter((s) => !(s in SCOPES));
+    if (unknown.length) throw new OAuthError(400, 'invalid_scope', `Phạm vi không tồn tại: ${unknown.join(' ').slice(0, 100)}`);
+    const token = secret();
+    await repo.insertToken(k.db, { token_hash: sha256(token), partner_id: p.id, scopes: requested, expires_at: new Date(Date.now() + TOKEN_TTL_S * 1000) });
+    await appendLog(k, { partnerId, kind: 'token', operation: 'oauth.token', status: 200, durationMs: performance.now() - started, requestId, detail: { scopes: requested } });
+    return { access_token: token, token_type: 'Bearer' as const, expires_in: TOKEN_TTL_S, scope: requested.join(' ') };
+  } catch (e) {
+    if (e instanceof OAuthError) await appendLog(k, { partnerId, kind: 'token', operation: 'oauth.token', status: e.status, durationMs: performance.now() - started, requestId, detail: { error: e.error } });
+    throw e;
+  }
+}
+
+export interface PartnerAuth {
+  partner: repo.PartnerRow;
+  scopes: string[];
+}
+
+/** The partner of a request's bearer token; throws 401 for a missing, forged or expired token. */
+export async function authenticatePartner(k: Kernel, req: FastifyRequest): Promise<PartnerAuth> {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(h) : null;
+  if (!m) throw exchangeErrors.tokenInvalid();
+  const found = await repo.tokenPartner(k.db, sha256(m[1]!));
+  if (!found) throw exchangeErrors.tokenInvalid();
+  return found;
+}
+
+/** Runs a partner call and logs it (status, latency, error code) in the exchange log, whatever the outcome. */
+export async function partnerCall<T>(k: Kernel, req: FastifyRequest, reply: FastifyReply, operation: string, fn: (auth: PartnerAuth) => Promise<T>): Promise<T> {
+  const started = performance.now();
+  let auth: PartnerAuth | null = null;
+  try {
+    auth = await authenticatePartner(k, req);
+    const out = await fn(auth);
+    await appendLog(k, { partnerId: auth.partner.id, kind: 'call', operation, status: 200, durationMs: performance.now() - started, requestId: req.id });
+    return out;
+  } catch (e) {
+    const status = (e as { status?: number }).status ?? 500;
+    if (status === 401) reply.header('www-authenticate', 'Bearer error="invalid_token"');
+    await appendLog(k, { partnerId: auth?.partner.id ?? null, kind: 'call', operation, status, durationMs: performance.now() - started, requestId: req.id, detail: { error: (e as { code?: string }).code ?? 'INTERNAL' } });
+    throw e;
+  }
+}
+
+function requireScope(auth: PartnerAuth, scope: ScopeName): void {
+  if (!auth.scopes.includes(scope)) throw exchangeErrors.scopeNotGranted(scope);
+}
+
+// ——— Grants (Decree 194/2025: answered within 2 working days) ———
+
+async function ownerAgency(k: Kernel, code: string, field: string): Promise<AgencyRow> {
+  const a = await getAgencyByCode(k.db, code);
+  if (!a || !a.active) throw errors.field(field, 'exists', `Không có cơ quan mã ${code}`);
+  return a;
+}
+
+export async function requestGrant(k: Kernel, auth: PartnerAuth, input: { scope: ScopeName; ownerAgency: string; purpose: string }) {
+  const owner = await ownerAgency(k, input.ownerAgency, 'body.ownerAgency');
+  const requestedAt = new Date();
+  const due = await k.calendar.appointment(requestedAt, { days: GRANT_ANSWER_DAYS });
+  return transaction(k.db, async (tx) => {
+    const g = await repo.insertGrant(tx, { partner_id: auth.partner.id, scope: input.scope, owner_agency_id: owner.id, purpose: input.purpose, due_at: due.dueAt });
+    if (!g) throw exchangeErrors.grantPending(input.scope);
+    await k.audit.record(tx, null, { action: 'exchange.grant.request', entity: 'exchange_grant', entityId: g.id, after: { partner: auth.partner.client_id, scope: g.scope, owner: owner.code, dueAt: g.due_at } });
+    return grantView(g, owner);
+  });
+}
+
+export function grantView(g: repo.GrantRow, owner: Pick<AgencyRow, 'code' | 'name'>) {
+  return {
+    id: g.id, scope: g.scope, ownerAgency: { code: owner.code, name: owner.name }, purpose: g.purpose, status: g.status,
+    requestedAt: g.requested_at, dueAt: g.due_at, decidedAt: g.decided_at, reason: g.reason,
+  };
+}
+
+export async function decideGrant(k: Kernel, ctx: Ctx, id: string, input: { decision: 'grant' | 'refuse'; reason?: string }) {
+  return transaction(k.db, async (tx) => {
+    const g = await repo.grant(tx, id, true);
+    if (!g) throw exchangeErrors.grantNotFound(id);
+    const owner = await getAgency(tx, g.owner_agency_id);
+    if (!owner) throw exchangeErrors.grantNotFound(id);
+    // The data owner answers: an official holding the action on the owner agency's scope.
+    authorize(ctx.actor, GRANT_DECIDE, { unitPath: owner.unit_path, agencyId: owner.id });
+    if (g.status !== 'pending') throw exchangeErrors.grantDecided(g.status);
+    const reason = input.reason?.trim() || null;
+    if (input.decision === 'refuse' && (!reason || reason.length < 10)) throw errors.field('body.reason', 'required', 'Từ chối phải nêu rõ lý do (ít nhất 10 ký tự)');
+    const after = await repo.decideGrant(tx, id, { status: input.decision === 'grant' ? 'granted' : 'refused', decided_by: ctx.actor!.id, reason });
+    await k.audit.record(tx, ctx, { action: `exchange.grant.${input.decision}`, entity: 'exchange_grant', entityId: id, before: { status: g.status }, after: { status: after.status, reason } });
+    return grantView(after, owner);
+  });
+}
+
+/** Does a grant by `owner` cover data handled by (agencyId, unitPath)? A commune's committee owns its commune's dossiers. */
+function ownerCovers(owner: AgencyRow, agencyId: string | null, unitPath: string): boolean {
+  if (agencyId) return owner.id === agencyId;
+  return owner.kind === 'commune_committee' && owner.unit_path === unitPath;
+}
+
+async function grantCovers(k: Kernel, partnerId: string, scope: ScopeName, agencyId: string | null, unitPath: string): Promise<boolean> {
+  for (const id of await repo.grantedOwners(k.db, partnerId, scope)) {
+    const owner = await getAgency(k.db, id);
+    if (owner && ownerCovers(owner, agencyId, unitPath)) return true;
+  }
+  return false;
+}
+
+// ——— Partner API ———
+
+export async function partnerDossierStatus(k: Kernel, auth: PartnerAuth, code: string) {
+  requireScope(auth, 'dossier.status.read');
+  const d = await dossierStatus(k, code);
+  // An unknown dossier and one outside the grant answer alike: nothing leaks about dossiers the partner may not see.
+  if (!d || !(await grantCovers(k, auth.partner.id, 'dossier.status.read', d.agencyId, d.unitPath))) throw exchangeErrors.scopeNotGranted('dossier.status.read');
+  return {
+    code: d.code, procedureCode: d.procedureCode, procedureName: d.procedureName, handlerName: d.handlerName, state: d.state,
+    submittedAt: d.submittedAt, receivedAt: d.receivedAt, dueAt: d.dueAt, finishedAt: d.finishedAt, returnedAt: d.returnedAt,
+  };
+}
+
+// ——— Webhooks ———
+
+export const DELIVER_TOPIC = 'exchange.webhook.deliver';
+export const FANOUT_SUBSCRIBER = 'exchange.webhooks';
+export const DELIVERY_ATTEMPTS = 8;
+
+export async function subscribe(k: Kernel, auth: PartnerAuth, input: { eventType: EventType; url: string }) {
+  requireScope(auth, EVENT_TYPES[input.eventType]);
+  const key = secret();
+  const s = await repo.insertSubscription(k.db, { partner_id: auth.partner.id, event_type: input.eventType, url: input.url, secret: key });
+  return { id: s.id, eventType: s.event_type, url: s.url, secret: key, createdAt: s.created_at };
+}
+
+async function ownSubscription(k: Kernel, auth: PartnerAuth, id: string) {
+  const s = await repo.subscription(k.db, id);
+  if (!s || s.partner_id !== auth.partner.id) throw exchangeErrors.subscriptionNotFound(id);
+  return s;
+}
+
+export function deliveryView(d: repo.DeliveryRow) {
+  return {
+    id: d.id, eventId: d.event_id, eventType: d.event_type, status: d.status, attempts: d.attempts, lastStatus: d.last_status, lastError: d.last_error,
+    createdAt: d.created_at, deliveredAt: d.delivered_at,
+  };
+}
+
+export async function deliveryHistory(k: Kernel, auth: PartnerAuth, subscriptionId: string, limit: number) {
+  await ownSubscription(k, auth, subscriptionId);
+  return (await repo.deliveries(k.db, subscriptionId, limit)).map(deliveryView);
+}
+
+/** Sends a delivery again (same delivery id and body, fresh timestamp and signature). */
+export async function replay(k: Kernel, auth: PartnerAuth, deliveryId: string) {
+  const d = await repo.delivery(k.db, deliveryId);
+  if (!d || d.partner_id !== auth.partner.id) throw exchangeErrors.deliveryNotFound(deliveryId);
+  await k.outbox.enqueue(k.db, DELIVER_TOPIC, { deliveryId, replay: true }, { maxAttempts: DELIVERY_ATTEMPTS });
+  return deliveryView(d);
+}
+
+/** The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` (docs/exchange.md). */
+export function signature(secretKey: string, timestamp: number, body: string): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secretKey).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+interface CaseEvent {
+  caseId: string;
+  action: string;
+  from: string | null;
+  to: string;
+  seq: number;
+  at: string;
+}
+
+/** One outbox subscriber fans a dossier event out: a delivery row and a job per partner subscription whose grant covers the dossier. */
+export function registerWebhooks(k: Kernel): void {
+  k.outbox.subscribe<CaseEvent>(`workflow.case.${DOSSIER_TYPE}.*`, FANOUT_SUBSCRIBER, async (m) => {
+    const subs = await repo.subscribers(k.db, 'dossier.state_changed');
+    if (!subs.length) return;
+    const d = await dossierRef(k, m.payload.caseId);
+    if (!d) return;
+    const eventId = `${d.id}:${m.payload.seq}`;
+    const payload = {
+      id: eventId, type: 'dossier.state_changed', occurredAt: m.payload.at,
+      data: { code: d.code, procedureCode: d.procedureCode, action: m.payload.action, from: m.payload.from, to: m.payload.to },
+    };
+    const covered = new Map<string, boolean>();
+    await transaction(k.db, async (tx) => {
+      for (const s of subs) {
+        if (!covered.has(s.partner_id)) covered.set(s.partner_id, await grantCovers(k, s.partner_id, 'dossier.status.read', d.agencyId, d.unitPath));
+        if (!covered.get(s.partner_id)) continue;
+        const id = await repo.insertDelivery(tx, { subscription_id: s.id, partner_id: s.partner_id, event_id: eventId, event_type: payload.type, payload });
+        if (id) await k.outbox.enqueue(tx, DELIVER_TOPIC, { deliveryId: id }, { maxAttempts: DELIVERY_ATTEMPTS, dedupeKey: `${DELIVER_TOPIC}:${id}` });
+      }
+    });
+  });
+
+  k.outbox.on<{ deliveryId: string }>(DELIVER_TOPIC, async (m) => {
+    const d = await repo.delivery(k.db, m.payload.deliveryId);
+    if (!d) return;
+    const s = await repo.subscription(k.db, d.subscription_id);
+    if (!s) return;
+    const body = JSON.stringify(d.payload);
+    const ts = Math.floor(Date.now() / 1000);
+    const started = performance.now();
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(s.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'congso-webhooks/1',
+          'x-congso-event': d.event_type,
+          'x-congso-delivery': d.id,
+          'x-congso-signature': signature(s.secret, ts, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      });
+      status = res.status;
+      await res.body?.cancel().catch(() => undefined);
+      if (status < 200 || status >= 300) error = `HTTP ${status}`;
+    } catch (e) {
+      error = (e as Error).message.slice(0, 300);
+    }
+    await repo.recordAttempt(k.db, d.id, { ok: !error, status, error });
+    await appendLog(k, { partnerId: d.partner_id, kind: 'delivery', operation: d.event_type, status: status ?? 0, durationMs: performance.now() - started, detail: { delivery: d.id, attempt: m.attempts, ...(error ? { error } : {}) } });
+    // Thrown: the outbox retries with exponential backoff, up to DELIVERY_ATTEMPTS.
+    if (error) throw new Error(`webhook ${d.id}: ${error}`);
+  });
+}

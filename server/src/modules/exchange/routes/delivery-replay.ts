@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { App } from '../../../kernel/http/app.js';
+import type { Kernel } from '../../../kernel/index.js';
+import { deliverySchema, PARTNER_TAG } from '../http.js';
+import { partnerCall, replay } from '../partner.service.js';
+
+export function deliveryReplayRoute(app: App, k: Kernel) {
+  app.post(
+    '/api/exchange/v1/deliveries/:id/replay',
+    {
+      config: { access: 'public', csrfExempt: true },
+      schema: {
+        tags: [PARTNER_TAG],
+        summary: 'API đối tác: gửi lại một sự kiện (cùng mã lần gửi và nội dung, dấu thời gian và chữ ký mới)',
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.string().uuid('Mã lần gửi không hợp lệ') }),
+        body: z.object({}).strict(),
+        response: { 202: deliverySchema },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await partnerCall(k, req, reply, 'deliveries.replay', (auth) => replay(k, auth, req.params.id))),
+  );
+}
