@@ -18,6 +18,7 @@ import { reportGetRoutes } from './routes/report-get.js';
 import { reportSubmitRoute } from './routes/report-submit.js';
 import { reportsListRoutes } from './routes/reports-list.js';
 import { open311Routes } from './routes/open311.js';
+import { moderationRoutes } from './routes/moderation.js';
 import { issueKey } from './open311.js';
 import { seedFeedbackDemo } from './seed.js';
 
@@ -93,6 +94,7 @@ export const feedbackModule: Module = {
     reportActRoute(app, k);
     publicReportRoutes(app, k);
     open311Routes(app, k);
+    moderationRoutes(app, k);
   },
   handlers(k) {
     k.workflow.register(reportCaseType);
