@@ -15,12 +15,14 @@ import { deliveryReplayRoute } from './routes/delivery-replay.js';
 import { exchangeFiguresRoute, exchangeLogVerifyRoute } from './routes/exchange-figures.js';
 import { grantDecideRoute } from './routes/grant-decide.js';
 import { grantRequestRoute } from './routes/grant-request.js';
+import { grantsListRoute } from './routes/grants-list.js';
+import { partnerGrantsListRoute } from './routes/partner-grants-list.js';
 import { oauthTokenRoute } from './routes/oauth-token.js';
 import { partnerCreateRoute } from './routes/partner-create.js';
 import { partnerDossierStatusRoute } from './routes/partner-dossier-status.js';
 import { subscriptionCreateRoute } from './routes/subscription-create.js';
 import { subscriptionDeliveriesRoute } from './routes/subscription-deliveries.js';
-import { registerWebhooks } from './partner.service.js';
+import { registerGrantClock, registerWebhooks } from './partner.service.js';
 import { partnerFigures, verifyLog } from './exchange-log.js';
 
 /**
@@ -53,6 +55,8 @@ export const exchangeModule: Module = {
     partnerCreateRoute(app, k);
     grantRequestRoute(app, k);
     grantDecideRoute(app, k);
+    grantsListRoute(app, k);
+    partnerGrantsListRoute(app, k);
     partnerDossierStatusRoute(app, k);
     subscriptionCreateRoute(app, k);
     subscriptionDeliveriesRoute(app, k);
@@ -64,6 +68,7 @@ export const exchangeModule: Module = {
     registerBuiltinDatasets(k);
     registerOpenDataJobs(k);
     registerWebhooks(k);
+    registerGrantClock(k);
   },
   commands: {
     'exchange verify': {

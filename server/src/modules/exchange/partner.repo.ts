@@ -201,3 +201,9 @@ export async function recordAttempt(db: Executor, id: string, a: { ok: boolean; 
 export async function deliveries(db: Executor, subscriptionId: string, limit: number): Promise<DeliveryRow[]> {
   return (await db.selectFrom('exchange_delivery').selectAll().where('subscription_id', '=', subscriptionId).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute()) as DeliveryRow[];
 }
+
+export async function grantsByStatus(db: Executor, status: GrantRow['status'] | undefined, limit: number): Promise<GrantRow[]> {
+  let q = db.selectFrom('exchange_grant').selectAll().orderBy('requested_at', 'desc').limit(limit);
+  if (status) q = q.where('status', '=', status);
+  return (await q.execute()) as GrantRow[];
+}

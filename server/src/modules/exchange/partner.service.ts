@@ -3,9 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../kernel/context.js';
 import { transaction } from '../../kernel/db/index.js';
 import { errors } from '../../kernel/errors.js';
-import { authorize } from '../../kernel/http/access.js';
+import { authorize, can } from '../../kernel/http/access.js';
 import type { Kernel } from '../../kernel/index.js';
 import { type AgencyRow, getAgency, getAgencyByCode } from '../org/index.js';
+import { accountsFor } from '../identity/index.js';
 import { DOSSIER_TYPE, dossierRef, dossierStatus } from '../services/index.js';
 import { exchangeErrors } from './errors.js';
 import { appendLog } from './exchange-log.js';
@@ -145,6 +146,10 @@ export async function requestGrant(k: Kernel, auth: PartnerAuth, input: { scope:
   return transaction(k.db, async (tx) => {
     const g = await repo.insertGrant(tx, { partner_id: auth.partner.id, scope: input.scope, owner_agency_id: owner.id, purpose: input.purpose, due_at: due.dueAt });
     if (!g) throw exchangeErrors.grantPending(input.scope);
+    // The owner's clock: a reminder after one working day, and a warning when the answer is overdue.
+    const remind = await k.calendar.appointment(requestedAt, { days: 1 }, tx);
+    await k.outbox.enqueue(tx, GRANT_CLOCK_TOPIC, { grantId: g.id, stage: 'remind' }, { runAt: remind.dueAt, dedupeKey: `${GRANT_CLOCK_TOPIC}:${g.id}:remind` });
+    await k.outbox.enqueue(tx, GRANT_CLOCK_TOPIC, { grantId: g.id, stage: 'overdue' }, { runAt: g.due_at, dedupeKey: `${GRANT_CLOCK_TOPIC}:${g.id}:overdue` });
     await k.audit.record(tx, null, { action: 'exchange.grant.request', entity: 'exchange_grant', entityId: g.id, after: { partner: auth.partner.client_id, scope: g.scope, owner: owner.code, dueAt: g.due_at } });
     return grantView(g, owner);
   });
@@ -172,6 +177,57 @@ export async function decideGrant(k: Kernel, ctx: Ctx, id: string, input: { deci
     await k.audit.record(tx, ctx, { action: `exchange.grant.${input.decision}`, entity: 'exchange_grant', entityId: id, before: { status: g.status }, after: { status: after.status, reason } });
     return grantView(after, owner);
   });
+}
+
+export const GRANT_CLOCK_TOPIC = 'exchange.grant.clock';
+
+/** Mails the owner's leaders about a request still unanswered (a reminder, then the overdue warning). */
+export function registerGrantClock(k: Kernel): void {
+  k.outbox.on<{ grantId: string; stage: 'remind' | 'overdue' }>(GRANT_CLOCK_TOPIC, async (m) => {
+    const g = await repo.grant(k.db, m.payload.grantId);
+    if (!g || g.status !== 'pending') return;
+    const owner = await getAgency(k.db, g.owner_agency_id);
+    const partner = await repo.partnerById(k.db, g.partner_id);
+    if (!owner || !partner) return;
+    const leaders = (await accountsFor(k, GRANT_DECIDE, { unitPath: owner.unit_path, agencyId: owner.id })).filter((a) => a.kind === 'official' && a.email);
+    const due = g.due_at.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
+    const overdue = m.payload.stage === 'overdue';
+    await transaction(k.db, async (tx) => {
+      if (leaders.length) {
+        await k.mailer.send(tx, k.outbox, {
+          to: leaders.map((a) => a.email!).join(', '),
+          subject: overdue ? `[Quá hạn] Yêu cầu khai thác dữ liệu của ${partner.system_name}` : `Nhắc việc: yêu cầu khai thác dữ liệu của ${partner.system_name}`,
+          text: `${partner.agency_name} (${partner.system_name}, ${partner.client_id}) đề nghị ${owner.name} cấp quyền "${SCOPES[g.scope as ScopeName]?.label ?? g.scope}".\nMục đích: ${g.purpose}\nHạn trả lời: ${due} (2 ngày làm việc, Nghị định 194/2025/NĐ-CP).${overdue ? '\nYêu cầu đã quá hạn trả lời.' : ''}\nTrả lời: cấp quyền hoặc từ chối có nêu lý do.`,
+        });
+      }
+      if (overdue) await k.audit.record(tx, null, { action: 'exchange.grant.overdue', entity: 'exchange_grant', entityId: g.id, after: { dueAt: g.due_at, notified: leaders.length } });
+    });
+  });
+}
+
+/** Access requests the actor may answer (their owner agency is in the actor's scope), newest first. */
+export async function grantsToAnswer(k: Kernel, ctx: Ctx, status: repo.GrantRow['status'] | undefined) {
+  authorize(ctx.actor, GRANT_DECIDE);
+  const out = [];
+  const owners = new Map<string, AgencyRow | undefined>();
+  for (const g of await repo.grantsByStatus(k.db, status, 500)) {
+    if (!owners.has(g.owner_agency_id)) owners.set(g.owner_agency_id, await getAgency(k.db, g.owner_agency_id));
+    const owner = owners.get(g.owner_agency_id);
+    if (!owner || !can(ctx.actor, GRANT_DECIDE, { unitPath: owner.unit_path, agencyId: owner.id })) continue;
+    const p = await repo.partnerById(k.db, g.partner_id);
+    out.push({ ...grantView(g, owner), partner: p ? { identifier: p.client_id, agencyName: p.agency_name, systemName: p.system_name } : null });
+  }
+  return out;
+}
+
+/** The partner's own requests and grants. */
+export async function partnerGrants(k: Kernel, auth: PartnerAuth) {
+  const out = [];
+  for (const g of await repo.grantsOfPartner(k.db, auth.partner.id)) {
+    const owner = await getAgency(k.db, g.owner_agency_id);
+    if (owner) out.push(grantView(g, owner));
+  }
+  return out;
 }
 
 /** Does a grant by `owner` cover data handled by (agencyId, unitPath)? A commune's committee owns its commune's dossiers. */

@@ -181,6 +181,26 @@ describe('grants and the partner API', () => {
     const due = await env.k.calendar.appointment(new Date(g.requestedAt), { days: 2 });
     expect(g.dueAt).toBe(due.dueAt.toISOString());
     expect((await asPartner(accessToken, 'POST', '/api/exchange/v1/grants', { scope: 'dossier.status.read', ownerAgency: 'UBND-13285', purpose: 'Đồng bộ trạng thái hồ sơ đất đai' })).statusCode).toBe(409);
+    // The owner's clock: a reminder after one working day, the overdue warning at the due time.
+    const clock = await sql<{ stage: string; run_at: Date }>`SELECT payload->>'stage' AS stage, run_at FROM outbox WHERE topic = 'exchange.grant.clock' AND payload->>'grantId' = ${grantId} ORDER BY run_at`.execute(env.k.db);
+    const remindAt = await env.k.calendar.appointment(new Date(g.requestedAt), { days: 1 });
+    expect(clock.rows.map((c) => [c.stage, c.run_at.toISOString()])).toEqual([['remind', remindAt.dueAt.toISOString()], ['overdue', g.dueAt]]);
+    await sql`UPDATE outbox SET run_at = now() WHERE topic = 'exchange.grant.clock' AND payload->>'stage' = 'remind'`.execute(env.k.db);
+    await env.k.outbox.drain();
+    const mails = async () => (await sql<{ p: Json }>`SELECT payload AS p FROM outbox WHERE topic = 'mail.send' UNION ALL SELECT payload FROM outbox_done WHERE topic = 'mail.send'`.execute(env.k.db)).rows.map((r) => r.p).filter((p) => String(p.subject).includes('khai thác dữ liệu'));
+    const reminder = await mails();
+    expect(reminder).toHaveLength(1);
+    expect(reminder[0]!.subject).toMatch(/^Nhắc việc/);
+    expect(reminder[0]!.to).toContain('phuly@ninhbinh.gov.vn');
+    expect(reminder[0]!.to).not.toContain('giamdoc.stp@ninhbinh.gov.vn');
+    // The owner's leaders see the request with its due date; another agency's leader does not; the partner sees its own.
+    const list = (s: TestSession) => env.app.inject({ method: 'GET', url: '/api/exchange/grants?status=pending', headers: s.headers });
+    expect((await list(leader)).json().items.map((x: Json) => x.id)).toContain(grantId);
+    expect((await list(leader)).json().items[0].partner.identifier).toBe(partner.clientId);
+    expect((await list(stpLeader)).json().items.map((x: Json) => x.id)).not.toContain(grantId);
+    expect((await list(citizen)).statusCode).toBe(403);
+    expect((await env.app.inject({ method: 'GET', url: '/api/exchange/grants?status=maybe', headers: leader.headers })).json().errors[0].field).toBe('querystring.status');
+    expect((await asPartner(accessToken, 'GET', '/api/exchange/v1/grants')).json().items).toMatchObject([{ id: grantId, status: 'pending' }]);
 
     const decide = (s: TestSession, body: object) => env.app.inject({ method: 'POST', url: `/api/exchange/grants/${grantId}/decision`, payload: body, headers: s.headers });
     expect((await decide(citizen, { decision: 'grant' })).statusCode).toBe(403);
@@ -193,6 +213,10 @@ describe('grants and the partner API', () => {
     expect(granted.statusCode, granted.body).toBe(200);
     expect(granted.json().status).toBe('granted');
     expect((await decide(leader, { decision: 'refuse', reason: 'Đổi ý sau khi đã cấp quyền' })).statusCode).toBe(409);
+    // Answered: the overdue warning finds nothing to warn about.
+    await sql`UPDATE outbox SET run_at = now() WHERE topic = 'exchange.grant.clock'`.execute(env.k.db);
+    await env.k.outbox.drain();
+    expect(await mails()).toHaveLength(1);
     const audit = await sql<{ action: string }>`SELECT action FROM audit_log WHERE entity = 'exchange_grant' AND entity_id = ${grantId} ORDER BY seq`.execute(env.k.db);
     expect(audit.rows.map((a) => a.action)).toEqual(['exchange.grant.request', 'exchange.grant.grant']);
   });
