@@ -172,7 +172,7 @@ describe('national portal: status sync out', () => {
     expect(left.rows[0]!.n).toBe(0);
     // One event's handler met the refusal and was retried (the outbox may run a batch in any order:
     // whichever handler runs first sends the oldest missing version first).
-    const events = await sql<{ attempts: number }>`SELECT attempts FROM outbox_done WHERE topic LIKE 'workflow.case.services.dossier.%' AND payload->>'caseId' = ${id}`.execute(env.k.db);
+    const events = await sql<{ attempts: number }>`SELECT attempts FROM outbox_done WHERE topic LIKE 'workflow.case.services.dossier.%' AND subscriber = 'services.national' AND payload->>'caseId' = ${id}`.execute(env.k.db);
     expect(events.rows.map((r) => r.attempts).sort()).toEqual([1, 1, 1, 1, 1, 1, 2]);
   });
 
