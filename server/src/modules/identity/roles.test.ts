@@ -31,7 +31,7 @@ describe('roles as data', () => {
   it('lists the seeded roles; only system_admin holds system.*', async () => {
     const r = await env.app.inject({ method: 'GET', url: '/api/admin/roles', headers: admin.headers });
     const roles = Object.fromEntries(r.json().items.map((x: { code: string; actions: string[] }) => [x.code, x.actions]));
-    expect(Object.keys(roles).sort()).toEqual(['clerk', 'desk_officer', 'division_head', 'leader', 'specialist', 'steering_leader', 'system_admin', 'unit_admin']);
+    expect(Object.keys(roles).sort()).toEqual(['clerk', 'desk_officer', 'division_head', 'feedback_operator', 'leader', 'specialist', 'steering_leader', 'system_admin', 'unit_admin']);
     expect(roles.system_admin).toEqual(['*']);
     expect(roles.unit_admin).toEqual(['org.*', 'identity.account.manage', 'identity.role.assign']);
     for (const [code, actions] of Object.entries(roles) as [string, string[]][]) {
