@@ -68,6 +68,8 @@ CREATE TABLE feedback_report (
   hidden        boolean NOT NULL DEFAULT false,
   -- How far up the hierarchy an overdue report has been reported (0: not overdue).
   escalation_level int NOT NULL DEFAULT 0,
+  -- Whether any of its clocks ever ran out (766 indicator 5.2); never reset.
+  breached      boolean NOT NULL DEFAULT false,
   open311_client text,
   created_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now(),

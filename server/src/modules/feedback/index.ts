@@ -31,8 +31,11 @@ import { seedFeedbackDemo } from './seed.js';
 
 export { REPORT_TYPE, reportCaseType } from './report.workflow.js';
 
-/** For the 766 index (5.2 and 5.3): PAKN received, answered on time and rated in a period. */
-export const feedbackIndexCounts = (k: Kernel, from: Date, to: Date) => repo.indexCounts(k.db, from, to, null);
+/** For the 766 index (5.2 and 5.3): PAKN of a period and scope — handled, handled on time, open and late, rated, satisfied. */
+export async function feedbackIndexCounts(k: Kernel, from: Date, to: Date, scope: { unitPath?: string; agencyId?: string } = {}) {
+  const c = await repo.indexCounts(k.db, from, to, scope);
+  return { handled: c.handled, onTime: c.on_time, openLate: c.open_late, rated: c.rated, satisfied: c.satisfied };
+}
 
 async function geojsonFiles(p: string): Promise<string[]> {
   const s = await stat(p);

@@ -76,6 +76,8 @@ export function reportAlerts(k: Kernel) {
       ].join('\n'));
     },
     async breached(e: SlaEvent): Promise<void> {
+      // Late once, late for good (766 indicator 5.2), whatever happens next.
+      await repo.updateReport(k.db, e.caseId, { breached: true });
       await escalate(k, e.caseId, 1);
     },
   };

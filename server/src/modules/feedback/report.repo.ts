@@ -52,6 +52,7 @@ export interface ReportRow {
   duplicate_of: string | null;
   hidden: boolean;
   escalation_level: number;
+  breached: boolean;
   open311_client: string | null;
   created_at: Date;
   updated_at: Date;
@@ -126,7 +127,7 @@ export async function nextNumber(db: Executor): Promise<number> {
   return Number(r.rows[0]!.n);
 }
 
-export type ReportInsert = Omit<ReportRow, 'answer' | 'answered_at' | 'published_at' | 'closed_at' | 'rating' | 'rating_reason' | 'rated_at' | 'duplicate_of' | 'hidden' | 'updated_at' | 'assignee_id' | 'escalation_level'>;
+export type ReportInsert = Omit<ReportRow, 'answer' | 'answered_at' | 'published_at' | 'closed_at' | 'rating' | 'rating_reason' | 'rated_at' | 'duplicate_of' | 'hidden' | 'updated_at' | 'assignee_id' | 'escalation_level' | 'breached'>;
 
 export async function insertReport(db: Executor, r: ReportInsert): Promise<void> {
   await sql`INSERT INTO feedback_report (id, code, kind, category_code, title, body, lat, lon, address, unit_code, unit_path, agency_id, channel,
@@ -147,7 +148,7 @@ export async function reportByCode(db: Executor, code: string): Promise<ReportRo
 }
 
 const UPDATABLE = ['state', 'category_code', 'kind', 'unit_code', 'unit_path', 'agency_id', 'assignee_id', 'answer', 'answered_at', 'published_at',
-  'closed_at', 'due_at', 'rating', 'rating_reason', 'rated_at', 'duplicate_of', 'hidden', 'title', 'body', 'escalation_level'] as const;
+  'closed_at', 'due_at', 'rating', 'rating_reason', 'rated_at', 'duplicate_of', 'hidden', 'title', 'body', 'escalation_level', 'breached'] as const;
 export type ReportPatch = Partial<Pick<ReportRow, (typeof UPDATABLE)[number]>>;
 
 export async function updateReport(db: Executor, id: string, patch: ReportPatch): Promise<void> {
@@ -276,16 +277,23 @@ export async function stats(db: Executor, scopes: Scope[] | null, now: Date) {
   return { totals: totals.rows[0]!, byCategory: byCategory.rows, byUnit: byUnit.rows };
 }
 
-/** For the 766 index (5.2 and 5.3): PAKN about administrative procedures answered in a period. */
-export async function indexCounts(db: Executor, from: Date, to: Date, scopes: Scope[] | null) {
-  const r = await sql<{ received: number; answered: number; answered_on_time: number; rated: number; satisfied: number }>`
-    SELECT count(*)::int AS received,
-      count(*) FILTER (WHERE answered_at IS NOT NULL)::int AS answered,
-      count(*) FILTER (WHERE answered_at IS NOT NULL AND (due_at IS NULL OR answered_at <= due_at))::int AS answered_on_time,
+/**
+ * For the 766 index (5.2 and 5.3): PAKN filed in a period and within a scope —
+ * handled (answered, refused or merged), handled with no clock ever run out,
+ * still open with a clock run out, rated, satisfied.
+ */
+export async function indexCounts(db: Executor, from: Date, to: Date, scope: { unitPath?: string; agencyId?: string }) {
+  const handled = sql`(answered_at IS NOT NULL OR state IN ('refused', 'merged'))`;
+  const r = await sql<{ handled: number; on_time: number; open_late: number; rated: number; satisfied: number }>`
+    SELECT count(*) FILTER (WHERE ${handled})::int AS handled,
+      count(*) FILTER (WHERE ${handled} AND NOT breached)::int AS on_time,
+      count(*) FILTER (WHERE NOT ${handled} AND breached)::int AS open_late,
       count(*) FILTER (WHERE rating IS NOT NULL)::int AS rated,
       count(*) FILTER (WHERE rating = 'satisfied')::int AS satisfied
     FROM feedback_report
-    WHERE kind = 'pakn' AND created_at >= ${from} AND created_at < ${to} AND state NOT IN ('refused', 'merged') AND ${scopeSql(scopes)}`.execute(db);
+    WHERE kind = 'pakn' AND created_at >= ${from} AND created_at < ${to}
+      ${scope.unitPath ? sql`AND (unit_path = ${scope.unitPath} OR unit_path LIKE ${`${scope.unitPath}.%`})` : sql``}
+      ${scope.agencyId ? sql`AND agency_id = ${scope.agencyId}` : sql``}`.execute(db);
   return r.rows[0]!;
 }
 

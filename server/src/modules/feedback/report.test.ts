@@ -286,4 +286,18 @@ describe.skipIf(!haveGeo)('feedback and petitions', () => {
     expect(asCitizen.status).toBe(201);
     expect(asCitizen.body.channel).toBe('web');
   });
+
+  it('feeds the 766 index: 5.2 petitions handled on time, 5.3 satisfaction', async () => {
+    // In this file: one PAKN answered on time and rated satisfied, one still open and already late
+    // (the escalation test), the others open and within their deadlines; the complaint does not count.
+    const year = new Date().getFullYear();
+    for (const unit of ['', '&unit=13285']) {
+      const idx = (await call(null, 'GET', `/api/index-766?from=${year}-01-01&to=${year}-12-31${unit}`)).body;
+      const ind = (code: string) => idx.indicators.find((i: Json) => i.code === code);
+      expect(ind('5.2')).toMatchObject({ status: 'computed', numerator: 1, denominator: 2, rate: 0.5, score: 3 });
+      expect(ind('5.3')).toMatchObject({ status: 'computed', numerator: 1, denominator: 1, rate: 1, score: 6 });
+    }
+    const other = (await call(null, 'GET', `/api/index-766?from=${year}-01-01&to=${year}-12-31&unit=14329`)).body;
+    expect(other.indicators.find((i: Json) => i.code === '5.2')).toMatchObject({ numerator: 0, denominator: 0 });
+  });
 });

@@ -138,7 +138,8 @@ describe('Decision 766 index', () => {
     expect(ind('TT.1')).toMatchObject({ numerator: feeBearing, denominator: feeBearing, rate: 1, score: 4 });
     // What the province's data cannot say is said so, with no score.
     for (const code of ['1', '4.4', '5.1']) expect(ind(code)).toMatchObject({ status: 'needs_national_data', score: null });
-    for (const code of ['5.2', '5.3']) expect(ind(code)).toMatchObject({ status: 'needs_petitions', score: null });
+    // No feedback in this test: 5.2 and 5.3 are computed and, with nothing to judge, score nothing.
+    for (const code of ['5.2', '5.3']) expect(ind(code)).toMatchObject({ status: 'computed', numerator: 0, denominator: 0, score: 0 });
     expect(ind('4.3')).toMatchObject({ status: 'not_tracked', score: null });
     // 2.2: monitoring only.
     expect(ind('2.2')).toMatchObject({ status: 'monitoring', score: null });

@@ -1,6 +1,7 @@
 import type { Executor } from '../../kernel/db/index.js';
 import { errors } from '../../kernel/errors.js';
 import type { Kernel } from '../../kernel/index.js';
+import { feedbackIndexCounts } from '../feedback/index.js';
 import { findUnitByCode, getAgencyByCode } from '../org/index.js';
 import * as repo from './dossier.repo.js';
 import type { IndexScope, RollupSums } from './dossier.repo.js';
@@ -90,9 +91,19 @@ function zero(): RollupSums {
 }
 
 /** Formulas, from sums (pure, unit-tested by hand-built histories). */
+/** Feedback and petitions of the period (the feedback module's figures), for 5.2 and 5.3. */
+export interface PetitionSums {
+  handled: number;
+  onTime: number;
+  openLate: number;
+  rated: number;
+  satisfied: number;
+}
+
 export function indicatorsFrom(
-  s: RollupSums, openOverdue: number, cat: { total: number; full_online: number; fee_bearing: number }, opts: { onlinePayment: boolean } = { onlinePayment: false },
+  s: RollupSums, openOverdue: number, cat: { total: number; full_online: number; fee_bearing: number }, opts: { onlinePayment: boolean; petitions?: PetitionSums } = { onlinePayment: false },
 ): IndicatorValue[] {
+  const p = opts.petitions;
   const late = s.finished - s.finished_on_time + openOverdue;
   const judged = s.finished + openOverdue;
   const lateRate = judged ? late / judged : 0;
@@ -114,8 +125,9 @@ export function indicatorsFrom(
     '4.3': { status: 'not_tracked', numerator: null, denominator: null, note: 'Chưa ghi nhận việc tái sử dụng dữ liệu số hóa' },
     '4.4': { status: 'needs_national_data', numerator: null, denominator: null, note: 'Cần kết nối kho dữ liệu công dân, CSDL dân cư, VNeID' },
     '5.1': { status: 'needs_national_data', numerator: null, denominator: null },
-    '5.2': { status: 'needs_petitions', numerator: null, denominator: null, note: 'Tính khi có phân hệ phản ánh, kiến nghị' },
-    '5.3': { status: 'needs_petitions', numerator: null, denominator: null, note: 'Tính khi có phân hệ phản ánh, kiến nghị' },
+    // 5.2: PAKN handled with no deadline missed (triage, answer, publication) ÷ handled + still open and already late.
+    '5.2': p ? { status: 'computed', numerator: p.onTime, denominator: p.handled + p.openLate } : { status: 'needs_petitions', numerator: null, denominator: null, note: 'Tính khi có phân hệ phản ánh, kiến nghị' },
+    '5.3': p ? { status: 'computed', numerator: p.satisfied, denominator: p.rated } : { status: 'needs_petitions', numerator: null, denominator: null, note: 'Tính khi có phân hệ phản ánh, kiến nghị' },
     '5.4': judged
       ? { status: 'computed', numerator: round(Math.max(0, 1 - (lateRate + unsatisfiedShare)), 4), denominator: 1 }
       : { status: 'computed', numerator: 0, denominator: 0 },
@@ -166,6 +178,7 @@ export async function index766(k: Kernel, q: { from: string; to: string; unit?: 
     repo.openOverdueAt(k.db, end, vnDayOf(now), new Date(Date.parse(`${vnDayOf(now)}T00:00:00+07:00`)), scope),
     repo.catalogueCounts(k.db),
   ]);
+  const petitions = await feedbackIndexCounts(k, new Date(Date.parse(`${q.from}T00:00:00+07:00`)), end, { unitPath: scope.unitPath, agencyId: scope.agencyId });
   const total = zero();
   const handlers = new Map<string, { unitPath: string; agencyId: string | null; s: RollupSums; open: number }>();
   const handler = (unitPath: string, agencyKey: string) => {
@@ -186,7 +199,7 @@ export async function index766(k: Kernel, q: { from: string; to: string; unit?: 
     openOverdue += o.n;
     handler(o.unit_path, o.agency_key).open += o.n;
   }
-  const indicators = indicatorsFrom(total, openOverdue, cat, { onlinePayment: k.config.paymentGateway !== 'none' });
+  const indicators = indicatorsFrom(total, openOverdue, cat, { onlinePayment: k.config.paymentGateway !== 'none', petitions });
   const groups = GROUPS.map((g) => {
     const mine = indicators.filter((i) => i.group === g.code);
     return {
