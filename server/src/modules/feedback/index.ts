@@ -19,6 +19,7 @@ import { reportSubmitRoute } from './routes/report-submit.js';
 import { reportsListRoutes } from './routes/reports-list.js';
 import { open311Routes } from './routes/open311.js';
 import { moderationRoutes } from './routes/moderation.js';
+import { consultationRoutes } from './routes/consultations.js';
 import { issueKey } from './open311.js';
 import { seedFeedbackDemo } from './seed.js';
 
@@ -98,6 +99,7 @@ export const feedbackModule: Module = {
     publicReportRoutes(app, k);
     open311Routes(app, k);
     moderationRoutes(app, k);
+    consultationRoutes(app, k);
   },
   handlers(k) {
     k.workflow.register(reportCaseType);
