@@ -2,8 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { signIn } from './helpers';
 
-const publicPages = ['/', '/dich-vu-cong', '/thu-tuc', '/tra-cuu', '/chi-so-766', '/dang-nhap', '/dang-ky', '/quen-mat-khau', '/khong-co-trang-nay'];
-const adminPages = ['/lam-viec', '/quan-tri/thu-tuc', '/quan-tri/don-vi', '/quan-tri/co-quan', '/quan-tri/can-bo', '/quan-tri/vai-tro', '/quan-tri/quy-trinh', '/quan-tri/quy-trinh?thu-tuc=2.000488', '/quan-tri/lich', '/quan-tri/hang-doi', '/quan-tri/nhat-ky'];
+const publicPages = ['/', '/dich-vu-cong', '/thu-tuc', '/tra-cuu', '/chi-so-766', '/phan-anh', '/gop-y', '/dang-nhap', '/dang-ky', '/quen-mat-khau', '/khong-co-trang-nay'];
+const adminPages = ['/lam-viec', '/quan-tri/thu-tuc', '/quan-tri/don-vi', '/quan-tri/co-quan', '/quan-tri/can-bo', '/quan-tri/vai-tro', '/quan-tri/quy-trinh', '/quan-tri/quy-trinh?thu-tuc=2.000488', '/quan-tri/lich', '/quan-tri/hang-doi', '/quan-tri/nhat-ky', '/lam-viec/phan-anh', '/lam-viec/phan-anh/tong-hop', '/lam-viec/gop-y/moi'];
 
 async function audit(page: import('@playwright/test').Page, url: string) {
   await page.goto(url);
@@ -16,6 +16,11 @@ async function audit(page: import('@playwright/test').Page, url: string) {
 
 test('public pages have no serious accessibility violations', async ({ page }) => {
   for (const url of publicPages) await audit(page, url);
+});
+
+test('a citizen\'s report form has no serious accessibility violations', async ({ page }) => {
+  await signIn(page, 'congdan@example.vn');
+  for (const url of ['/phan-anh/gui', '/phan-anh/cua-toi']) await audit(page, url);
 });
 
 test("officials' pages have no serious accessibility violations", async ({ page }) => {

@@ -11,7 +11,8 @@ import { AgenciesPage } from './pages/Agencies';
 import { AuditPage } from './pages/Audit';
 import { CalendarPage } from './pages/Calendar';
 import { DossierPage } from './pages/Dossier';
-import { PublicReportPage, PublicReportsPage, ReportCasePage, ReportFormPage, ReportQueuePage } from './pages/Feedback';
+import { ConsultationFormPage, ConsultationPage, ConsultationsPage } from './pages/Consultations';
+import { FeedbackDashboardPage, PublicReportPage, PublicReportsPage, ReportCasePage, ReportFormPage, ReportQueuePage } from './pages/Feedback';
 import { DeskPage, SubmitPage } from './pages/DossierForm';
 import { MyDossiersPage, QueuePage } from './pages/Dossiers';
 import { ForgotPage, ResetPage } from './pages/Password';
@@ -129,6 +130,7 @@ export function App() {
           <NavLink component={Link} to="/dich-vu-cong" label={t('nav.procedures')} active={location.pathname === '/dich-vu-cong'} onClick={close} />
           <NavLink component={Link} to="/tra-cuu" label={t('nav.tracking')} active={location.pathname.startsWith('/tra-cuu')} onClick={close} />
           <NavLink component={Link} to="/chi-so-766" label={t('nav.index766')} active={location.pathname === '/chi-so-766'} onClick={close} />
+          <NavLink component={Link} to="/gop-y" label={t('nav.consultations')} active={location.pathname.startsWith('/gop-y')} onClick={close} />
           <NavLink component={Link} to="/phan-anh" label={t('nav.feedback')} active={location.pathname === '/phan-anh' || location.pathname === '/phan-anh/gui'} onClick={close} />
           {user && user.kind !== 'official' && <NavLink component={Link} to="/ho-so-cua-toi" label={t('nav.myDossiers')} active={location.pathname === '/ho-so-cua-toi'} onClick={close} />}
           {user && user.kind !== 'official' && <NavLink component={Link} to="/phan-anh/cua-toi" label={t('nav.myFeedback')} active={location.pathname.startsWith('/phan-anh/cua-toi')} onClick={close} />}
@@ -170,12 +172,16 @@ export function App() {
           <Route path="/nop-ho-so/:code" element={<Guard><SubmitPage /></Guard>} />
           <Route path="/ho-so-cua-toi" element={<Guard><MyDossiersPage /></Guard>} />
           <Route path="/ho-so/:id" element={<Guard><DossierPage /></Guard>} />
+          <Route path="/gop-y" element={<ConsultationsPage />} />
+          <Route path="/gop-y/:id" element={<ConsultationPage />} />
+          <Route path="/lam-viec/gop-y/moi" element={<Guard action="feedback.consultation.manage"><ConsultationFormPage /></Guard>} />
           <Route path="/phan-anh" element={<PublicReportsPage />} />
           <Route path="/phan-anh/gui" element={<Guard><ReportFormPage /></Guard>} />
           <Route path="/phan-anh/cua-toi" element={<Guard><ReportQueuePage mine /></Guard>} />
           <Route path="/phan-anh/cua-toi/:id" element={<Guard><ReportCasePage /></Guard>} />
           <Route path="/phan-anh/:code" element={<PublicReportPage />} />
           <Route path="/lam-viec/phan-anh" element={<Guard action="feedback.read"><ReportQueuePage /></Guard>} />
+          <Route path="/lam-viec/phan-anh/tong-hop" element={<Guard action="feedback.read"><FeedbackDashboardPage /></Guard>} />
           <Route path="/lam-viec/phan-anh/:id" element={<Guard kinds={['official']}><ReportCasePage /></Guard>} />
           <Route path="/lam-viec/ho-so" element={<Guard kinds={['official']}><QueuePage /></Guard>} />
           <Route path="/lam-viec/mot-cua" element={<Guard action="services.dossier.receive"><DeskPage /></Guard>} />

@@ -4,7 +4,7 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, get, post, put } from '../api';
 import { useMe } from '../auth';
 import { fmtDate } from '../dossiers';
@@ -225,7 +225,8 @@ export function PublicReportPage() {
 
 export function ReportQueuePage({ mine = false }: { mine?: boolean }) {
   const { t } = useTranslation();
-  const [filter, setFilter] = useState<string>('open');
+  const [params] = useSearchParams();
+  const [filter, setFilter] = useState<string>(params.get('loc') === 'qua-han' ? 'overdue' : 'open');
   const list = useQuery({
     queryKey: ['feedback', 'queue', mine, filter],
     queryFn: () => get<{ items: Summary[]; total: number }>(`/api/feedback/reports?${mine ? 'mine=true' : filter === 'overdue' ? 'overdue=true' : filter === 'open' ? 'open=true' : ''}&limit=100`),
@@ -233,6 +234,7 @@ export function ReportQueuePage({ mine = false }: { mine?: boolean }) {
   const base = mine ? '/phan-anh/cua-toi' : '/lam-viec/phan-anh';
   return (
     <Page title={mine ? t('feedback.mineTitle') : t('feedback.queueTitle')}>
+      {!mine && <Group><Button component={Link} to="/lam-viec/phan-anh/tong-hop" variant="default">{t('feedback.dashboard')}</Button></Group>}
       {!mine && (
         <Select label={t('feedback.filter')} w={260} value={filter} onChange={(v) => setFilter(v ?? 'open')} allowDeselect={false}
           data={[{ value: 'open', label: t('feedback.filterOpen') }, { value: 'overdue', label: t('feedback.filterOverdue') }, { value: 'all', label: t('feedback.filterAll') }]} />
@@ -347,6 +349,50 @@ export function ReportCasePage() {
           </Table.Tbody>
         </Table>
       </Paper>
+    </Page>
+  );
+}
+
+interface Stats {
+  totals: { total: number; open: number; overdue: number; answered: number; answered_on_time: number; rated: number; satisfied: number };
+  byCategory: { key: string; total: number; open: number; overdue: number }[];
+  byUnit: { key: string; total: number; open: number; overdue: number }[];
+  computedAt: string;
+}
+
+/** Leaders: everything in their scope — open, overdue, by category and commune, satisfaction — and a map of open reports. */
+export function FeedbackDashboardPage() {
+  const { t } = useTranslation();
+  const s = useQuery({ queryKey: ['feedback', 'stats'], queryFn: () => get<Stats>('/api/feedback/stats'), refetchInterval: 30_000 });
+  const open = useQuery({ queryKey: ['feedback', 'queue', 'map'], queryFn: () => get<{ items: Summary[] & { location: { lat: number; lon: number } | null }[] }>('/api/feedback/reports?open=true&limit=500') });
+  const cats = useQuery({ queryKey: ['feedback', 'categories'], queryFn: () => get<Category[]>('/api/feedback/categories') });
+  const markers = (open.data?.items ?? []).flatMap((r) => ((r as unknown as { location: { lat: number; lon: number } | null }).location ? [{ ...(r as unknown as { location: { lat: number; lon: number } }).location, title: `${r.code} — ${r.title}` }] : []));
+  const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
+  const catName = (c: string) => cats.data?.find((x) => x.code === c)?.name ?? c;
+  return (
+    <Page title={t('feedback.dashboardTitle')}>
+      <ErrorAlert error={s.error} />
+      {s.data && (
+        <>
+          <Text size="sm" c="dimmed">{t('feedback.computedAt', { at: fmtDate(s.data.computedAt, true) })}</Text>
+          <SimpleGrid cols={{ base: 2, sm: 5 }}>
+            <Paper withBorder p="sm"><Text size="sm">{t('feedback.kpiTotal')}</Text><Text fw={700} size="xl">{s.data.totals.total}</Text></Paper>
+            <Paper withBorder p="sm"><Text size="sm">{t('feedback.kpiOpen')}</Text><Anchor component={Link} to="/lam-viec/phan-anh" fw={700} size="xl">{s.data.totals.open}</Anchor></Paper>
+            <Paper withBorder p="sm"><Text size="sm">{t('feedback.kpiOverdue')}</Text><Anchor component={Link} to="/lam-viec/phan-anh?loc=qua-han" fw={700} size="xl" c="red.8" data-testid="kpi-overdue">{s.data.totals.overdue}</Anchor></Paper>
+            <Paper withBorder p="sm"><Text size="sm">{t('feedback.kpiOnTime')}</Text><Text fw={700} size="xl">{pct(s.data.totals.answered_on_time, s.data.totals.answered)}</Text></Paper>
+            <Paper withBorder p="sm"><Text size="sm">{t('feedback.kpiSatisfied')}</Text><Text fw={700} size="xl">{pct(s.data.totals.satisfied, s.data.totals.rated)}</Text></Paper>
+          </SimpleGrid>
+          <BoundaryMap markers={markers} label={t('feedback.openMap')} />
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            {([['byCategory', t('feedback.category'), catName], ['byUnit', t('feedback.unit'), (x: string) => x || t('feedback.province')]] as const).map(([k, title, name]) => (
+              <Table key={k} striped aria-label={title}>
+                <Table.Thead><Table.Tr><Table.Th>{title}</Table.Th><Table.Th>{t('feedback.kpiTotal')}</Table.Th><Table.Th>{t('feedback.kpiOpen')}</Table.Th><Table.Th>{t('feedback.kpiOverdue')}</Table.Th></Table.Tr></Table.Thead>
+                <Table.Tbody>{s.data[k].map((r) => <Table.Tr key={r.key}><Table.Td>{name(r.key)}</Table.Td><Table.Td>{r.total}</Table.Td><Table.Td>{r.open}</Table.Td><Table.Td>{r.overdue}</Table.Td></Table.Tr>)}</Table.Tbody>
+              </Table>
+            ))}
+          </SimpleGrid>
+        </>
+      )}
     </Page>
   );
 }
