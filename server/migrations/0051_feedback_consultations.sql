@@ -76,4 +76,4 @@ CREATE TABLE consultation_response (
   PRIMARY KEY (consultation_id, account_id)
 );
 
-UPDATE role SET actions = actions || ARRAY['feedback.consultation.manage'] WHERE code = 'feedback_operator';
+UPDATE role SET actions = actions || ARRAY['feedback.consultation.manage', 'feedback.category.manage'] WHERE code = 'feedback_operator';

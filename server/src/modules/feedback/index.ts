@@ -20,6 +20,7 @@ import { reportsListRoutes } from './routes/reports-list.js';
 import { open311Routes } from './routes/open311.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { consultationRoutes } from './routes/consultations.js';
+import { categorySaveRoute } from './routes/category-save.js';
 import { issueKey } from './open311.js';
 import { seedFeedbackDemo } from './seed.js';
 
@@ -100,6 +101,7 @@ export const feedbackModule: Module = {
     open311Routes(app, k);
     moderationRoutes(app, k);
     consultationRoutes(app, k);
+    categorySaveRoute(app, k);
   },
   handlers(k) {
     k.workflow.register(reportCaseType);

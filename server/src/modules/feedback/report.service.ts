@@ -5,7 +5,7 @@ import { type Actor, can, scopesFor } from '../../kernel/http/access.js';
 import type { Kernel } from '../../kernel/index.js';
 import { label } from '../../kernel/workflow/definition.js';
 import { accountsFor, getAccount } from '../identity/index.js';
-import { findUnitByCode, findProvinceUnit } from '../org/index.js';
+import { findUnitByCode, findProvinceUnit, getAgencyByCode } from '../org/index.js';
 import { feedbackErrors } from './errors.js';
 import { BoundaryIndex, parseFeatures, simplify } from './geo.js';
 import { MAX_PHOTOS, type ProcessedPhoto, processPhoto } from './media.js';
@@ -23,6 +23,7 @@ import { DEFAULT_LIMITS, definitionFor, FINAL_STATES, type Limits, REPORT_TYPE, 
 export const READ = 'feedback.read';
 export const FILE = 'feedback.report.file';
 export const MODERATE = 'feedback.moderate';
+export const CATEGORY_MANAGE = 'feedback.category.manage';
 
 const isPublicActor = (a: Actor | null | undefined) => a?.kind === 'citizen' || a?.kind === 'business';
 const stateLabel = (s: string) => (reportCaseType.labels as Record<string, string>)[s] ?? s;
@@ -294,7 +295,8 @@ export interface SubmitInput {
 
 export function limitsOf(cat: repo.CategoryRow): Limits {
   const base = cat.urgent ? DEFAULT_LIMITS.urgent : DEFAULT_LIMITS[cat.kind];
-  return { ...base, ...((cat.limits ?? {}) as Partial<Limits>) };
+  const own = (cat.limits ?? {}) as Partial<Limits>;
+  return { triage: own.triage ?? base.triage, answer: own.answer ?? base.answer, publish: own.publish ?? base.publish };
 }
 
 export async function submit(k: Kernel, ctx: Ctx, input: SubmitInput, photos: { name: string; data: Buffer }[], key: string): Promise<ReportRow> {
@@ -483,6 +485,21 @@ export async function stats(k: Kernel, ctx: Ctx) {
   if (!can(ctx.actor, READ)) throw errors.forbidden(READ);
   const s = await repo.stats(k.db, scopesFor(ctx.actor, READ), new Date());
   return { ...s, computedAt: new Date() };
+}
+
+/** Adds or changes a category; reports filed later pin its limits (earlier ones keep theirs). Audited. */
+export async function saveCategory(k: Kernel, ctx: Ctx, code: string, input: {
+  name: string; nameEn?: string | null; kind: ReportKind; agencyCode?: string | null; urgent: boolean; limits?: Partial<Limits> | null; active: boolean; sort: number;
+}): Promise<void> {
+  if (!can(ctx.actor, CATEGORY_MANAGE)) throw errors.forbidden(CATEGORY_MANAGE);
+  const agency = input.agencyCode ? await getAgencyByCode(k.db, input.agencyCode) : null;
+  if (input.agencyCode && !agency) throw errors.field('body.agencyCode', 'exists', `Không có cơ quan mã ${input.agencyCode}`);
+  await transaction(k.db, async (tx) => {
+    const before = await repo.category(tx, code);
+    const row = { code, name: input.name, name_en: input.nameEn ?? null, kind: input.kind, agency_id: agency?.id ?? null, urgent: input.urgent, limits: input.limits ?? null, active: input.active, sort: input.sort };
+    await repo.upsertCategory(tx, row);
+    await k.audit.record(tx, ctx, { action: 'feedback.category.save', entity: 'feedback_category', entityId: code, before: before ?? null, after: row });
+  });
 }
 
 export async function categories(k: Kernel) {

@@ -300,4 +300,25 @@ describe.skipIf(!haveGeo)('feedback and petitions', () => {
     const other = (await call(null, 'GET', `/api/index-766?from=${year}-01-01&to=${year}-12-31&unit=14329`)).body;
     expect(other.indicators.find((i: Json) => i.code === '5.2')).toMatchObject({ numerator: 0, denominator: 0 });
   });
+
+  it('lets the desk configure a category: a shorter triage limit applies to reports filed afterwards', async () => {
+    const file = async () => (await call(operator, 'POST', '/api/feedback/reports', {
+      categoryCode: 'chuyen_doi_so', title: 'Mất sóng di động', body: 'Khu dân cư mất sóng di động từ hôm qua.', unitCode: '13285', channel: 'hotline', reporter: { name: 'Phạm Thu' },
+    }, key())).body;
+    const triageDue = (r: Json) => new Date(r.clocks.find((c: Json) => c.step === 'received').dueAt).getTime();
+    const before = await file();
+    const body = { name: 'Dịch vụ số, hạ tầng viễn thông', kind: 'pakn', agencyCode: 'SKHCN', urgent: false, limits: { triage: { hours: 4 } } };
+    expect((await call(citizen, 'PUT', '/api/feedback/categories/chuyen_doi_so', body)).status).toBe(403);
+    const bad = await call(operator, 'PUT', '/api/feedback/categories/chuyen_doi_so', { ...body, limits: { triage: { days: 0 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toMatch(/^body\.limits\.triage/);
+    expect((await call(operator, 'PUT', '/api/feedback/categories/chuyen_doi_so', { ...body, agencyCode: 'KHONG_CO' })).body.errors[0].field).toBe('body.agencyCode');
+    expect((await call(operator, 'PUT', '/api/feedback/categories/chuyen_doi_so', body)).status).toBe(204);
+    const after = await file();
+    expect(triageDue(after)).toBeLessThan(triageDue(before));
+    const cat = (await call(null, 'GET', '/api/feedback/categories')).body.find((c: Json) => c.code === 'chuyen_doi_so');
+    expect(cat.limits).toMatchObject({ triage: { hours: 4 }, answer: { days: 15 }, publish: { days: 2 } });
+    // The earlier report keeps the limits it was filed under.
+    expect(triageDue((await call(operator, 'GET', `/api/feedback/reports/${before.id}`)).body)).toBe(triageDue(before));
+  });
 });
