@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type TestSession } from '../../../test/auth.js';
 import { testEnv, type TestEnv } from '../../../test/harness.js';
 import { startSmtp } from '../../../test/smtp.js';
+import { systemCtx } from '../../kernel/context.js';
+import { autoClose, digest } from './report.alerts.js';
+import { act as actOn } from './report.service.js';
 
 /**
  * Reports end to end on real PostgreSQL, real boundaries of Ninh Bình
@@ -320,5 +323,30 @@ describe.skipIf(!haveGeo)('feedback and petitions', () => {
     expect(cat.limits).toMatchObject({ triage: { hours: 4 }, answer: { days: 15 }, publish: { days: 2 } });
     // The earlier report keeps the limits it was filed under.
     expect(triageDue((await call(operator, 'GET', `/api/feedback/reports/${before.id}`)).body)).toBe(triageDue(before));
+  });
+
+  it('sends each handler a daily digest of what is due, and closes answers left unrated past the reopen window', async () => {
+    const r = (await call(citizen, 'POST', '/api/feedback/reports', {
+      categoryCode: 'moi_truong', title: 'Nước thải chảy ra đường', body: 'Nước thải sinh hoạt chảy tràn ra đường Trần Phú.', ...phulyPoint,
+    }, key())).body;
+    await act(operator, r.id, 'classify');
+    await act(operator, r.id, 'assign', { assigneeId: handler.user.id });
+    // Due within two days: in the digest of its handler.
+    await sql`UPDATE feedback_report SET due_at = now() + interval '1 day' WHERE id = ${r.id}`.execute(env.k.db);
+    const before = smtp.received.length;
+    expect(await digest(env.k)).toBeGreaterThanOrEqual(1);
+    await env.k.outbox.drain();
+    const mail = smtp.received.slice(before).find((m) => m.to.includes('congchuc.phuly@ninhbinh.gov.vn'));
+    expect(mail?.parsed.text).toContain(r.code);
+
+    await act(handler, r.id, 'take');
+    await act(handler, r.id, 'answer', { answer: 'Đã yêu cầu hộ dân khắc phục đường ống thoát nước.' });
+    await act(operator, r.id, 'publish');
+    // Nobody rated or reopened it for longer than the window: the platform closes it.
+    await sql`UPDATE feedback_report SET published_at = now() - interval '8 days' WHERE id = ${r.id}`.execute(env.k.db);
+    const system = systemCtx('feedback.autoclose');
+    expect(await autoClose(env.k, (id) => actOn(env.k, system, id, 'close', { note: 'Hết thời hạn' }, `autoclose:${id}`).then(() => undefined))).toBe(1);
+    expect((await call(citizen, 'GET', `/api/feedback/reports/${r.id}`)).body.state).toBe('closed');
+    expect((await act(citizen, r.id, 'reopen', { reason: 'Chưa khắc phục' })).status).toBe(409);
   });
 });
