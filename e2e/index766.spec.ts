@@ -49,7 +49,8 @@ test.describe('the Decision 766 index', () => {
     const before = await finished(visitor);
     const onTimeBefore = Number((await visitor.getByTestId('indicator-2.1-denominator').textContent())!.replace(/\D/g, '') || 0);
     await expect(visitor.getByText(/^Tính được từ dữ liệu congso: \d+ điểm$/)).toBeVisible();
-    await expect(visitor.getByTestId('indicator-5.2')).toContainText('Tính khi có phân hệ phản ánh, kiến nghị');
+    // Petitions come from the feedback module: computed like the dossier indicators.
+    await expect(visitor.getByTestId('indicator-5.2')).toContainText('Đã tính');
     await expect(visitor.getByTestId('indicator-4.4')).toContainText('Cần dữ liệu quốc gia');
     await expect(visitor.getByTestId('indicator-4.3')).toContainText('Chưa theo dõi');
     await expect(visitor.getByTestId('indicator-2.2')).toContainText('Theo dõi');
