@@ -63,6 +63,7 @@ const schema = z.object({
   FEEDBACK_NEARBY_METERS: z.coerce.number().int().min(5).max(5000).default(50),
   FEEDBACK_ESCALATION_DEPTH: z.coerce.number().int().min(1).max(5).default(2),
   FEEDBACK_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+  FEEDBACK_INBOUND_EMAIL_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = z.infer<typeof schema> & {

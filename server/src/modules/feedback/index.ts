@@ -21,6 +21,7 @@ import { open311Routes } from './routes/open311.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { consultationRoutes } from './routes/consultations.js';
 import { categorySaveRoute } from './routes/category-save.js';
+import { inboundEmailRoute } from './routes/inbound-email.js';
 import { issueKey } from './open311.js';
 import { seedFeedbackDemo } from './seed.js';
 
@@ -102,6 +103,7 @@ export const feedbackModule: Module = {
     moderationRoutes(app, k);
     consultationRoutes(app, k);
     categorySaveRoute(app, k);
+    inboundEmailRoute(app, k);
   },
   handlers(k) {
     k.workflow.register(reportCaseType);

@@ -310,7 +310,9 @@ export async function submit(k: Kernel, ctx: Ctx, input: SubmitInput, photos: { 
   if (onBehalf && !['hotline', 'desk', 'email', 'open311', 'app'].includes(input.channel ?? '')) problems.push({ field: 'body.channel', rule: 'enum', message: 'Kênh tiếp nhận phải là hotline, desk, email hoặc open311' });
   if (photos.length > MAX_PHOTOS) problems.push({ field: 'photos', rule: 'max', message: `Tối đa ${MAX_PHOTOS} ảnh` });
   if ((input.lat == null) !== (input.lon == null)) problems.push({ field: 'body.lat', rule: 'pair', message: 'Cần cả vĩ độ và kinh độ' });
-  if (input.lat == null && !input.address?.trim() && !input.unitCode) problems.push({ field: 'body.lat', rule: 'required', message: 'Chọn vị trí trên bản đồ hoặc nhập địa chỉ' });
+  // Reports typed in from a call or an email may not know the place: the desk sets it when classifying.
+  const placeOptional = onBehalf && ['hotline', 'desk', 'email'].includes(input.channel ?? '');
+  if (input.lat == null && !input.address?.trim() && !input.unitCode && !placeOptional) problems.push({ field: 'body.lat', rule: 'required', message: 'Chọn vị trí trên bản đồ hoặc nhập địa chỉ' });
   if (problems.length) throw errors.validation(problems);
   const cat = await repo.category(k.db, input.categoryCode);
   if (!cat || !cat.active) throw feedbackErrors.category(input.categoryCode);

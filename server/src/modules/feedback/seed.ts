@@ -17,6 +17,7 @@ const CATEGORIES: { code: string; name: string; en: string; kind: ReportKind; ag
   { code: 'thu_tuc_hanh_chinh', name: 'Thủ tục hành chính, thái độ phục vụ', en: 'Administrative procedures and service', kind: 'pakn', agency: 'VPUB' },
   { code: 'y_te', name: 'Y tế, an toàn thực phẩm', en: 'Health and food safety', kind: 'pakn', agency: 'SYT' },
   { code: 'chuyen_doi_so', name: 'Dịch vụ số, hạ tầng viễn thông', en: 'Digital services and telecoms', kind: 'pakn', agency: 'SKHCN' },
+  { code: 'khac', name: 'Khác (chưa phân loại)', en: 'Other (not yet classified)', kind: 'pakn' },
   { code: 'khieu_nai', name: 'Khiếu nại quyết định, hành vi hành chính', en: 'Complaints about administrative decisions', kind: 'complaint' },
   { code: 'to_cao', name: 'Tố cáo hành vi vi phạm pháp luật của cán bộ, công chức', en: 'Denunciations of officials', kind: 'denunciation' },
 ];
