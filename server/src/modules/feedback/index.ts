@@ -1,8 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import { systemCtx } from '../../kernel/context.js';
-import { AppError, messageOf } from '../../kernel/errors.js';
+import { withProgress } from '../../kernel/progress.js';
 import type { Kernel, Module } from '../../kernel/index.js';
 import './errors.js';
 import { AUTOCLOSE_TOPIC, autoClose, digest, DIGEST_TOPIC, ESCALATE_TOPIC, escalate, reportAlerts } from './report.alerts.js';
@@ -40,6 +39,27 @@ export async function feedbackIndexCounts(k: Kernel, from: Date, to: Date, scope
   return { handled: c.handled, onTime: c.on_time, openLate: c.open_late, rated: c.rated, satisfied: c.satisfied };
 }
 
+/** What the operations centre counts of a report (no personal data), from a report row. */
+function reportFactsOf(r: repo.ReportRow) {
+  return {
+    id: r.id, kind: r.kind, unitPath: r.unit_path, agencyId: r.agency_id, channel: r.channel, state: r.state, createdAt: r.created_at,
+    dueAt: r.due_at, answeredAt: r.answered_at, breached: r.breached, rating: r.rating, ratedAt: r.rated_at,
+  };
+}
+export type ReportFacts = ReturnType<typeof reportFactsOf>;
+
+/** A report's counting facts by id (operations centre projections), or null. */
+export async function reportFacts(k: Kernel, id: string): Promise<ReportFacts | null> {
+  const r = await repo.report(k.db, id);
+  return r ? reportFactsOf(r) : null;
+}
+
+/** Every report's counting facts, a page at a time (rebuilding the operations centre's projections). */
+export async function reportFactsPage(k: Kernel, offset: number, limit: number): Promise<ReportFacts[]> {
+  const r = await repo.listReports(k.db, { scopes: null, limit, offset, now: new Date() });
+  return r.rows.map(reportFactsOf);
+}
+
 async function geojsonFiles(p: string): Promise<string[]> {
   const s = await stat(p);
   if (!s.isDirectory()) return [p];
@@ -68,24 +88,10 @@ async function importBoundariesCommand(k: Kernel, args: string[]): Promise<numbe
       return 1;
     }
   }
-  const bar = new cliProgress.SingleBar({ format: 'boundaries [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 500 }, cliProgress.Presets.shades_classic);
-  let started = false;
-  try {
-    const r = await importBoundaries(k, systemCtx('feedback boundaries'), docs, (done, total) => {
-      if (!started) bar.start(total, 0), (started = true);
-      bar.update(done);
-    });
-    if (started) bar.stop();
-    console.log(`${r.imported} boundaries imported from ${files.length} files (${r.communes} communes)`);
-    return 0;
-  } catch (e) {
-    if (started) bar.stop();
-    if (e instanceof AppError) {
-      console.error(messageOf(e.code, e.params, 'vi'));
-      return 1;
-    }
-    throw e;
-  }
+  return withProgress('boundaries', async (progress) => {
+    const r = await importBoundaries(k, systemCtx('feedback boundaries'), docs, progress);
+    return `${r.imported} boundaries imported from ${files.length} files (${r.communes} communes)`;
+  });
 }
 
 export const feedbackModule: Module = {

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import cliProgress from 'cli-progress';
 import { systemCtx } from '../../kernel/context.js';
+import { withProgress } from '../../kernel/progress.js';
 import type { Executor } from '../../kernel/db/index.js';
-import { AppError, messageOf } from '../../kernel/errors.js';
 import type { Kernel, Module } from '../../kernel/index.js';
 import './errors.js';
 import { importUnits } from './import.service.js';
@@ -38,6 +37,10 @@ export const getAgency = (db: Executor, id: string) => repo.agencyById(db, id);
 export const getAgencyByCode = (db: Executor, code: string) => repo.agencyByCode(db, code);
 export const getOfficial = (db: Executor, id: string) => repo.officialById(db, id);
 export const findOfficialByEmail = (db: Executor, email: string) => repo.officialByEmail(db, email);
+/** The current units under a unit (by its code), in path order (operations centre drill-down). */
+export const listChildUnits = async (db: Executor, parentCode: string) => (await repo.listUnits(db, { parent: parentCode, limit: 5000, offset: 0 })).items;
+/** Active and inactive agencies (up to 1,000), in unit path order (operations centre rankings). */
+export const listAllAgencies = (db: Executor) => repo.listAgencies(db, {});
 
 async function importCommand(k: Kernel, args: string[]): Promise<number> {
   const file = args.find((a) => !a.startsWith('--'));
@@ -46,27 +49,13 @@ async function importCommand(k: Kernel, args: string[]): Promise<number> {
     return 2;
   }
   const text = await readFile(file, 'utf8');
-  const bar = new cliProgress.SingleBar({ format: 'units [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 500 }, cliProgress.Presets.shades_classic);
-  let started = false;
-  try {
+  return withProgress('units', async (progress) => {
     const r = await importUnits(k, systemCtx('units import'), text, {
       format: file.endsWith('.csv') ? 'csv' : file.endsWith('.json') ? 'json' : undefined,
-      onProgress: (done, total) => {
-        if (!started) bar.start(total, 0), (started = true);
-        bar.update(done);
-      },
+      onProgress: progress,
     });
-    if (started) bar.stop();
-    console.log(`${r.total} units: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`);
-    return 0;
-  } catch (e) {
-    if (started) bar.stop();
-    if (e instanceof AppError) {
-      console.error(messageOf(e.code, e.params, 'vi'));
-      return 1;
-    }
-    throw e;
-  }
+    return `${r.total} units: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`;
+  });
 }
 
 export const orgModule: Module = {

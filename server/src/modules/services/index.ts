@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import cliProgress from 'cli-progress';
 import { systemCtx } from '../../kernel/context.js';
-import { AppError, messageOf } from '../../kernel/errors.js';
+import { withProgress } from '../../kernel/progress.js';
 import type { Kernel, Module } from '../../kernel/index.js';
 import * as repo from './catalogue.repo.js';
 import * as dossierRepo from './dossier.repo.js';
@@ -107,6 +106,27 @@ export async function dossierRef(k: Kernel, id: string) {
   return r ? { id: r.id, code: r.code, procedureCode: r.procedure_code, agencyId: r.agency_id, unitPath: r.unit_path, state: r.state } : null;
 }
 
+/** What the operations centre counts of a dossier (no personal data), from a dossier row. */
+function dossierFactsOf(r: dossierRepo.DossierRow) {
+  return {
+    id: r.id, unitPath: r.unit_path, agencyId: r.agency_id, channel: r.channel, state: r.state,
+    receivedAt: r.received_at, dueAt: r.due_at, finishedAt: r.finished_at, rating: r.rating, ratedAt: r.rated_at,
+  };
+}
+export type DossierFacts = ReturnType<typeof dossierFactsOf>;
+
+/** A dossier's counting facts by id (operations centre projections), or null. */
+export async function dossierFacts(k: Kernel, id: string): Promise<DossierFacts | null> {
+  const r = await dossierRepo.dossier(k.db, id);
+  return r ? dossierFactsOf(r) : null;
+}
+
+/** Every dossier's counting facts, a page at a time (rebuilding the operations centre's projections). */
+export async function dossierFactsPage(k: Kernel, offset: number, limit: number): Promise<DossierFacts[]> {
+  const r = await dossierRepo.listDossiers(k.db, { limit, offset, now: new Date() });
+  return r.rows.map(dossierFactsOf);
+}
+
 async function importCommand(k: Kernel, args: string[]): Promise<number> {
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) {
@@ -114,35 +134,20 @@ async function importCommand(k: Kernel, args: string[]): Promise<number> {
     return 2;
   }
   const buf = await readFile(file);
-  const bar = new cliProgress.SingleBar({ format: 'procedures [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 500 }, cliProgress.Presets.shades_classic);
-  let started = false;
-  try {
-    let items: unknown;
-    if (file.endsWith('.xlsx')) items = await parseXlsx(buf);
-    else {
-      try {
-        items = JSON.parse(buf.toString('utf8'));
-      } catch {
-        console.error(`${file}: không phải JSON hợp lệ`);
-        return 1;
-      }
-    }
-    const r = await importCatalogue(k, systemCtx('procedures import'), items, (done, total) => {
-      if (!started) bar.start(total, 0), (started = true);
-      bar.update(done);
-    });
-    if (started) bar.stop();
-    console.log(`${r.total} procedures: ${r.created} created, ${r.updated} new versions, ${r.unchanged} unchanged`);
-    return 0;
-  } catch (e) {
-    if (started) bar.stop();
-    if (e instanceof AppError) {
-      console.error(messageOf(e.code, e.params, 'vi'));
-      for (const f of e.fields ?? []) console.error(`  ${f.field}: ${f.message}`);
+  let items: unknown;
+  if (file.endsWith('.xlsx')) items = await parseXlsx(buf);
+  else {
+    try {
+      items = JSON.parse(buf.toString('utf8'));
+    } catch {
+      console.error(`${file}: không phải JSON hợp lệ`);
       return 1;
     }
-    throw e;
   }
+  return withProgress('procedures', async (progress) => {
+    const r = await importCatalogue(k, systemCtx('procedures import'), items, progress);
+    return `${r.total} procedures: ${r.created} created, ${r.updated} new versions, ${r.unchanged} unchanged`;
+  });
 }
 
 async function exportCommand(k: Kernel, args: string[]): Promise<number> {
