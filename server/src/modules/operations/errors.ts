@@ -1,0 +1,41 @@
+import { AppError, defineErrors } from '../../kernel/errors.js';
+
+defineErrors({
+  OPS_UNIT_NOT_FOUND: { status: 404, vi: 'Không tìm thấy đơn vị hành chính «{code}»', en: 'No administrative unit «{code}»' },
+  OPS_AGENCY_NOT_FOUND: { status: 404, vi: 'Không tìm thấy cơ quan «{code}»', en: 'No agency «{code}»' },
+  OPS_PERIOD_INVALID: { status: 400, vi: 'Kỳ báo cáo không hợp lệ: ngày bắt đầu (from) phải trước ngày kết thúc (to) và kỳ không quá {days} ngày', en: 'Invalid period: from must precede to and span at most {days} days' },
+  OPS_METRIC_UNKNOWN: { status: 400, vi: 'Chỉ tiêu «{key}» không có trên màn hình điều hành', en: 'Unknown figure «{key}»' },
+  OPS_PROGRAMME_NOT_FOUND: { status: 404, vi: 'Không tìm thấy nghị quyết, kế hoạch', en: 'Programme not found' },
+  OPS_INDICATOR_NOT_FOUND: { status: 404, vi: 'Không tìm thấy chỉ tiêu «{code}»', en: 'No indicator «{code}»' },
+  OPS_INDICATOR_EXISTS: { status: 409, vi: 'Chỉ tiêu mã «{code}» đã có', en: 'Indicator «{code}» already exists' },
+  OPS_VALUE_INVALID: { status: 400, vi: 'Giá trị {field} không hợp lệ cho đơn vị tính «{unit}»: {reason}', en: 'Invalid {field} for unit «{unit}»: {reason}' },
+  OPS_ACTUAL_NOT_ENTERED: { status: 409, vi: 'Chỉ tiêu «{code}» được tính tự động từ dữ liệu congso, không nhập tay', en: 'Indicator «{code}» is computed from congso data, not entered' },
+  OPS_EVIDENCE_REQUIRED: { status: 400, vi: 'Cần ít nhất một tệp minh chứng (evidence) cho số liệu tự nhập', en: 'At least one evidence file is required for an entered actual' },
+  OPS_EVIDENCE_TYPE: { status: 415, vi: 'Tệp minh chứng phải là PDF, ảnh (JPEG/PNG) hoặc bảng tính .xlsx; tệp gửi lên là {type}', en: 'Evidence must be PDF, JPEG/PNG or .xlsx; got {type}' },
+  OPS_EVIDENCE_NOT_FOUND: { status: 400, vi: 'Không tìm thấy tệp minh chứng {id}', en: 'Evidence file {id} not found' },
+  OPS_TASK_NOT_FOUND: { status: 404, vi: 'Không tìm thấy nhiệm vụ', en: 'Task not found' },
+  OPS_TASK_CLOSED: { status: 409, vi: 'Nhiệm vụ đã hoàn thành, không báo cáo tiến độ thêm', en: 'The task is done; no more progress reports' },
+  OPS_PROJECT_NOT_FOUND: { status: 404, vi: 'Không tìm thấy dự án', en: 'Project not found' },
+  OPS_DTI_FRAMEWORK_NOT_FOUND: { status: 404, vi: 'Không có bộ chỉ số DTI phiên bản «{version}»', en: 'No DTI framework «{version}»' },
+  OPS_DTI_INDICATOR_UNKNOWN: { status: 400, vi: 'Chỉ số «{code}» không thuộc bộ chỉ số DTI {version}', en: 'Indicator «{code}» is not in DTI {version}' },
+});
+
+export const opsErrors = {
+  unit: (code: string) => new AppError('OPS_UNIT_NOT_FOUND', { code }),
+  agency: (code: string) => new AppError('OPS_AGENCY_NOT_FOUND', { code }),
+  period: (days: number) => new AppError('OPS_PERIOD_INVALID', { days }),
+  metric: (key: string) => new AppError('OPS_METRIC_UNKNOWN', { key }),
+  programme: () => new AppError('OPS_PROGRAMME_NOT_FOUND'),
+  indicator: (code: string) => new AppError('OPS_INDICATOR_NOT_FOUND', { code }),
+  indicatorExists: (code: string) => new AppError('OPS_INDICATOR_EXISTS', { code }),
+  value: (field: string, unit: string, reason: string) => new AppError('OPS_VALUE_INVALID', { field, unit, reason }, [{ field: `body.${field}`, rule: 'range', message: reason }]),
+  notEntered: (code: string) => new AppError('OPS_ACTUAL_NOT_ENTERED', { code }),
+  evidenceRequired: () => new AppError('OPS_EVIDENCE_REQUIRED'),
+  evidenceType: (type: string) => new AppError('OPS_EVIDENCE_TYPE', { type }),
+  evidenceMissing: (id: string) => new AppError('OPS_EVIDENCE_NOT_FOUND', { id }),
+  task: () => new AppError('OPS_TASK_NOT_FOUND'),
+  taskClosed: () => new AppError('OPS_TASK_CLOSED'),
+  project: () => new AppError('OPS_PROJECT_NOT_FOUND'),
+  dtiFramework: (version: string) => new AppError('OPS_DTI_FRAMEWORK_NOT_FOUND', { version }),
+  dtiIndicator: (code: string, version: string) => new AppError('OPS_DTI_INDICATOR_UNKNOWN', { code, version }),
+};

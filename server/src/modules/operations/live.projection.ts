@@ -1,0 +1,159 @@
+import { transaction } from '../../kernel/db/index.js';
+import type { Kernel } from '../../kernel/index.js';
+import { DOSSIER_TYPE, dossierFacts, dossierFactsPage, type DossierFacts } from '../services/index.js';
+import { REPORT_TYPE, reportFacts, reportFactsPage, type ReportFacts } from '../feedback/index.js';
+import * as repo from './live.repo.js';
+import type { DailyCounter, Fact } from './live.repo.js';
+
+/**
+ * The live figures' projection. Each case event (one outbox entry per event for
+ * this subscriber, retried on its own) makes the projection read the case's
+ * current facts through its module's index.ts, diff them against what it
+ * counted before (ops_fact) and apply only the difference to the rollups, in
+ * one transaction. A retried, duplicated or late event therefore changes
+ * nothing twice, and the figures converge on the cases' real state.
+ */
+
+export const DOSSIER_SUBSCRIBER = 'operations.dossiers';
+export const REPORT_SUBSCRIBER = 'operations.reports';
+const NO_DUE = 'infinity';
+
+/** The Vietnamese calendar day of an instant (UTC+7, no daylight saving). */
+export function vnDay(d: Date | string): string {
+  return new Date(new Date(d).getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+const DOSSIER_FINAL = new Set(['returned', 'refused', 'stopped', 'withdrawn']);
+
+export function dossierFact(d: DossierFacts): Fact {
+  const received = d.receivedAt ? vnDay(d.receivedAt) : null;
+  const finished = received && d.finishedAt ? vnDay(d.finishedAt) : null;
+  let outcome: Fact['outcome'] = null;
+  if (finished) {
+    if (!d.dueAt || d.finishedAt!.getTime() <= d.dueAt.getTime()) outcome = d.dueAt && finished < vnDay(d.dueAt) ? 'early' : 'on_time';
+    else outcome = 'late';
+  }
+  return {
+    case_id: d.id, kind: 'dossier', unit_path: d.unitPath, agency_key: d.agencyId ?? '', channel: d.channel,
+    received_day: received, finished_day: finished, outcome,
+    rated_day: d.ratedAt && d.rating ? vnDay(d.ratedAt) : null, satisfied: d.rating ? d.rating === 'satisfied' : null,
+    open: !!received && !d.finishedAt && !DOSSIER_FINAL.has(d.state),
+    // Waiting for the applicant: the clock is paused, the dossier cannot be overdue.
+    due_at: d.state === 'supplementing' ? null : d.dueAt,
+  };
+}
+
+const REPORT_CLOSED = new Set(['closed', 'refused', 'merged', 'published']);
+
+export function reportFact(r: ReportFacts, prior: Fact | undefined, now: Date): Fact {
+  const handled = !!r.answeredAt || r.state === 'refused' || r.state === 'merged';
+  const finished = handled ? (r.answeredAt ? vnDay(r.answeredAt) : (prior?.finished_day ?? vnDay(now))) : null;
+  return {
+    case_id: r.id, kind: 'report', unit_path: r.unitPath ?? '', agency_key: r.agencyId ?? '', channel: r.channel,
+    received_day: vnDay(r.createdAt), finished_day: finished, outcome: finished ? (r.breached ? 'late' : 'on_time') : null,
+    rated_day: r.ratedAt && r.rating ? vnDay(r.ratedAt) : null, satisfied: r.rating ? r.rating === 'satisfied' : null,
+    // Same as the feedback module's own "open": answered but not yet published still counts.
+    open: !REPORT_CLOSED.has(r.state),
+    due_at: r.dueAt,
+  };
+}
+
+type Delta = Map<string, { key: repo.DailyKey; inc: Partial<Record<DailyCounter, number>> }>;
+
+function contribute(f: Fact, sign: 1 | -1, daily: Delta, open: Map<string, number>) {
+  const add = (day: string | null, counter: DailyCounter) => {
+    if (!day) return;
+    const id = `${day}|${f.unit_path}|${f.agency_key}|${f.channel}`;
+    let e = daily.get(id);
+    if (!e) daily.set(id, (e = { key: { day, kind: f.kind, unitPath: f.unit_path, agencyKey: f.agency_key, channel: f.channel }, inc: {} }));
+    e.inc[counter] = (e.inc[counter] ?? 0) + sign;
+  };
+  add(f.received_day, 'received');
+  if (f.finished_day && f.outcome) {
+    add(f.finished_day, 'finished');
+    add(f.finished_day, f.outcome);
+  }
+  if (f.rated_day) {
+    add(f.rated_day, 'rated');
+    if (f.satisfied) add(f.rated_day, 'satisfied');
+  }
+  if (f.open) {
+    const id = `${f.unit_path}|${f.agency_key}|${f.due_at ? vnDay(f.due_at) : NO_DUE}`;
+    open.set(id, (open.get(id) ?? 0) + sign);
+  }
+}
+
+/** Applies the difference between what was counted for a case and what should be. Returns whether anything changed. */
+export async function applyFact(k: Kernel, caseId: string, next: (prior: Fact | undefined) => Fact | null): Promise<boolean> {
+  return transaction(k.db, async (tx) => {
+    await repo.lockCase(tx, caseId);
+    const prior = await repo.factForUpdate(tx, caseId);
+    const now = next(prior);
+    if (!now) return false;
+    const daily: Delta = new Map();
+    const open = new Map<string, number>();
+    if (prior) contribute(prior, -1, daily, open);
+    contribute(now, 1, daily, open);
+    let changed = !prior;
+    for (const { key, inc } of daily.values()) {
+      for (const c of Object.keys(inc) as DailyCounter[]) if (!inc[c]) delete inc[c];
+      if (Object.keys(inc).length) changed = true;
+      await repo.bumpDaily(tx, key, inc);
+    }
+    for (const [id, n] of open) {
+      if (!n) continue;
+      changed = true;
+      const [unitPath, agencyKey, dueDay] = id.split('|') as [string, string, string];
+      await repo.bumpOpen(tx, now.kind, unitPath, agencyKey, dueDay, n);
+    }
+    if (changed || JSON.stringify(prior) !== JSON.stringify(now)) await repo.saveFact(tx, now);
+    return changed;
+  });
+}
+
+export async function projectDossier(k: Kernel, id: string): Promise<boolean> {
+  const d = await dossierFacts(k, id);
+  return d ? applyFact(k, id, () => dossierFact(d)) : false;
+}
+
+export async function projectReport(k: Kernel, id: string): Promise<boolean> {
+  const r = await reportFacts(k, id);
+  return r ? applyFact(k, id, (prior) => reportFact(r, prior, new Date())) : false;
+}
+
+export function registerProjections(k: Kernel): void {
+  k.outbox.subscribe<{ caseId: string }>(`workflow.case.${DOSSIER_TYPE}.*`, DOSSIER_SUBSCRIBER, async (m) => {
+    await projectDossier(k, m.payload.caseId);
+  });
+  k.outbox.subscribe<{ caseId: string }>(`workflow.case.${REPORT_TYPE}.*`, REPORT_SUBSCRIBER, async (m) => {
+    await projectReport(k, m.payload.caseId);
+  });
+}
+
+/**
+ * Walks every dossier and report and applies what differs: used once to fill
+ * the projection for cases older than the module, and by `congso operations
+ * rebuild` after a restore. Idempotent.
+ */
+export async function rebuild(k: Kernel, onProgress?: (done: number) => void): Promise<{ dossiers: number; reports: number; changed: number }> {
+  const PAGE = 500;
+  let dossiers = 0;
+  let reports = 0;
+  let changed = 0;
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await dossierFactsPage(k, offset, PAGE);
+    for (const d of page) if (await applyFact(k, d.id, () => dossierFact(d))) changed++;
+    dossiers += page.length;
+    onProgress?.(dossiers);
+    if (page.length < PAGE) break;
+  }
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await reportFactsPage(k, offset, PAGE);
+    const now = new Date();
+    for (const r of page) if (await applyFact(k, r.id, (prior) => reportFact(r, prior, now))) changed++;
+    reports += page.length;
+    onProgress?.(dossiers + reports);
+    if (page.length < PAGE) break;
+  }
+  return { dossiers, reports, changed };
+}
