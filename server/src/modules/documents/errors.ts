@@ -1,0 +1,41 @@
+import { AppError, defineErrors } from '../../kernel/errors.js';
+
+defineErrors({
+  DOCUMENTS_NOT_FOUND: { status: 404, vi: 'Không tìm thấy văn bản', en: 'Document not found' },
+  DOCUMENTS_FOLDER_NOT_FOUND: { status: 404, vi: 'Không tìm thấy hồ sơ công việc', en: 'File (folder) not found' },
+  DOCUMENTS_AGENCY_UNKNOWN: { status: 400, vi: 'Cơ quan «{agency}» không tồn tại', en: 'No agency «{agency}»' },
+  DOCUMENTS_NO_AGENCY: { status: 403, vi: 'Tài khoản chưa thuộc cơ quan nào để làm công tác văn thư', en: 'This account belongs to no agency' },
+  DOCUMENTS_NO_FILE: { status: 409, vi: 'Văn bản chưa có tệp PDF', en: 'The document has no PDF yet' },
+  DOCUMENTS_FROZEN: { status: 409, vi: 'Văn bản đã bị thu hồi hoặc đã kết thúc, không thể thay đổi', en: 'The document is recalled or closed and cannot change' },
+  DOCUMENTS_STATE: { status: 409, vi: 'Không thể {action} khi văn bản ở trạng thái «{state}»', en: 'Cannot {action} while the document is «{state}»' },
+  DOCUMENTS_SIGNER_MISMATCH: { status: 422, vi: 'Chứng thư số của «{subject}» không phải của người ký «{name}»', en: 'The certificate of «{subject}» does not belong to the signer «{name}»' },
+  DOCUMENTS_NO_ORG_KEY: { status: 409, vi: 'Chưa cấu hình chữ ký số của cơ quan {agency} ({path})', en: 'No organisation signature configured for {agency} ({path})' },
+  DOCUMENTS_NO_TRUST: { status: 503, vi: 'Chưa cấu hình chứng thư gốc tin cậy để kiểm tra chữ ký ({path})', en: 'No trusted root certificates configured ({path})' },
+  DOCUMENTS_SIGNATURE_INVALID: { status: 422, vi: 'Chữ ký số trên văn bản không hợp lệ: {message}', en: 'A signature on the document is not valid: {message}' },
+  DOCUMENTS_CONVERTER_MISSING: { status: 501, vi: 'Máy chủ chưa cài LibreOffice để chuyển .docx sang PDF; hãy tải lên tệp PDF', en: 'LibreOffice is not installed to convert .docx to PDF; upload a PDF' },
+  DOCUMENTS_CONVERT_FAILED: { status: 422, vi: 'Không chuyển được tệp .docx sang PDF: {reason}', en: 'Could not convert the .docx file to PDF: {reason}' },
+  DOCUMENTS_HANDLER_INVALID: { status: 400, vi: 'Người được giao «{id}» không có quyền xử lý văn bản của cơ quan này', en: 'The assignee «{id}» may not handle this agency\'s documents' },
+  DOCUMENTS_NOT_HANDLER: { status: 403, vi: 'Chỉ người được giao xử lý văn bản mới thực hiện được thao tác này', en: 'Only the document\'s handlers may do this' },
+  DOCUMENTS_REPLY_INVALID: { status: 400, vi: 'Văn bản trả lời phải là văn bản đi đã phát hành của cùng cơ quan', en: 'The reply must be an issued outgoing document of the same agency' },
+  DOCUMENTS_NO_RECIPIENTS: { status: 409, vi: 'Văn bản chưa có nơi nhận', en: 'The document has no recipients' },
+});
+
+export const documentsErrors = {
+  notFound: () => new AppError('DOCUMENTS_NOT_FOUND'),
+  folderNotFound: () => new AppError('DOCUMENTS_FOLDER_NOT_FOUND'),
+  agencyUnknown: (agency: string) => new AppError('DOCUMENTS_AGENCY_UNKNOWN', { agency }),
+  noAgency: () => new AppError('DOCUMENTS_NO_AGENCY'),
+  noFile: () => new AppError('DOCUMENTS_NO_FILE'),
+  frozen: () => new AppError('DOCUMENTS_FROZEN'),
+  state: (action: string, state: string) => new AppError('DOCUMENTS_STATE', { action, state }),
+  signerMismatch: (subject: string, name: string) => new AppError('DOCUMENTS_SIGNER_MISMATCH', { subject, name }),
+  noOrgKey: (agency: string, path: string) => new AppError('DOCUMENTS_NO_ORG_KEY', { agency, path }),
+  noTrust: (path: string) => new AppError('DOCUMENTS_NO_TRUST', { path }),
+  signatureInvalid: (message: string) => new AppError('DOCUMENTS_SIGNATURE_INVALID', { message }),
+  converterMissing: () => new AppError('DOCUMENTS_CONVERTER_MISSING'),
+  convertFailed: (reason: string) => new AppError('DOCUMENTS_CONVERT_FAILED', { reason }),
+  handlerInvalid: (id: string) => new AppError('DOCUMENTS_HANDLER_INVALID', { id }),
+  notHandler: () => new AppError('DOCUMENTS_NOT_HANDLER'),
+  replyInvalid: () => new AppError('DOCUMENTS_REPLY_INVALID'),
+  noRecipients: () => new AppError('DOCUMENTS_NO_RECIPIENTS'),
+};

@@ -1,0 +1,51 @@
+import type { Module } from '../../kernel/index.js';
+import './errors.js';
+import { INCOMING_TYPE, incomingCaseType } from './incoming.workflow.js';
+import { OUTGOING_TYPE, outgoingCaseType } from './outgoing.workflow.js';
+import { documentRoutes } from './routes/document.js';
+import { folderRoutes } from './routes/folders.js';
+import { incomingRoutes } from './routes/incoming.js';
+import { outgoingRoutes } from './routes/outgoing.js';
+import { registerRoutes } from './routes/registers.js';
+import { seedDocumentsDemo } from './seed.js';
+
+/**
+ * Official documents (Decree 30/2020): registers and numbering, outgoing
+ * documents from draft to dispatch with PAdES signatures (kernel/pki),
+ * incoming documents from arrival to the finished reply, files, search and
+ * signature checks. See docs/documents.md.
+ */
+
+export { OUTGOING_TYPE, outgoingCaseType } from './outgoing.workflow.js';
+export { INCOMING_TYPE, incomingCaseType } from './incoming.workflow.js';
+export { DOC_TYPES } from './types.js';
+
+export const documentsModule: Module = {
+  name: 'documents',
+  routes(app, k) {
+    registerRoutes(app, k);
+    folderRoutes(app, k);
+    outgoingRoutes(app, k);
+    incomingRoutes(app, k);
+    documentRoutes(app, k);
+  },
+  handlers(k) {
+    k.workflow.register(outgoingCaseType);
+    k.workflow.register(incomingCaseType);
+    void OUTGOING_TYPE;
+    void INCOMING_TYPE;
+  },
+  seedDemo: async (k) => {
+    await seedDocumentsDemo(k);
+  },
+  commands: {
+    'documents dev-pki': {
+      describe: 'create the development CA, the demo agencies\' organisation signatures and the demo leaders\' PKCS#12 files under DATA_DIR/pki (password congso-dev)',
+      run: async (k) => {
+        const r = await seedDocumentsDemo(k);
+        console.log(`${r.dir}: ${r.issued.length ? r.issued.join(', ') : 'đã có sẵn / already there'}`);
+        return 0;
+      },
+    },
+  },
+};

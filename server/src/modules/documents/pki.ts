@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import type { Kernel } from '../../kernel/index.js';
+import {
+  createDevCa, type DevCa, exportP12, fromPemOrDer, issueCertificate, issueCrl, loadP12, type RemoteSigner, toPem,
+} from '../../kernel/pki/index.js';
+import { documentsErrors } from './errors.js';
+
+/**
+ * Where the documents module finds its keys and trust (all under DATA_DIR/pki,
+ * see docs/documents.md):
+ * - `trust/*.pem|*.der`: trusted root certificates (the Government CA, the
+ *   licensed public CAs; in development the dev CA);
+ * - `crl/*.der|*.pem`: CRLs given to validation and embedded in our signatures;
+ * - `org/<AGENCY CODE>.p12` and `org/<AGENCY CODE>.pass`: the organisation's
+ *   signature of an agency (what stands for its seal), applied by the clerk at
+ *   issuance. An HSM through PKCS#11 is the production answer; kernel/pki has
+ *   no PKCS#11 signer yet.
+ * - `dev/`: the development CA (`ca.pem`, `ca.key`) and the demo officials'
+ *   PKCS#12 files (`officials/<email>.p12`), all with password DEV_PASSWORD.
+ */
+
+export const DEV_PASSWORD = 'congso-dev';
+const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+const DAY = 86_400_000;
+
+export const pkiRoot = (k: Kernel) => path.join(k.config.dataDir, 'pki');
+
+function filesIn(dir: string, re: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+async function loadDevCa(dir: string): Promise<DevCa | null> {
+  const certFile = path.join(dir, 'ca.pem');
+  const keyFile = path.join(dir, 'ca.key');
+  if (!existsSync(certFile) || !existsSync(keyFile)) return null;
+  const certificate = fromPemOrDer(readFileSync(certFile), 'CERTIFICATE')[0]!;
+  const pkcs8 = fromPemOrDer(readFileSync(keyFile), 'PRIVATE KEY')[0]!;
+  const privateKey = (await webcrypto.subtle.importKey('pkcs8', pkcs8.slice(), RSA, true, ['sign'])) as unknown as CryptoKey;
+  const c = new x509.X509Certificate(certificate.slice());
+  return { certificate, pkcs8, privateKey, serial: c.serialNumber.toLowerCase(), subject: c.subject, name: c.subject };
+}
+
+/** Refreshes the dev CA's CRL when it is older than a day (a stale CRL makes validation say TRY_LATER). */
+async function refreshDevCrl(root: string): Promise<void> {
+  const file = path.join(root, 'crl', 'dev-ca.der');
+  if (existsSync(file) && Date.now() - statSync(file).mtimeMs < DAY) return;
+  const ca = await loadDevCa(path.join(root, 'dev'));
+  if (!ca) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, await issueCrl(ca, [], { nextUpdate: new Date(Date.now() + 30 * DAY) }));
+}
+
+export interface TrustMaterial {
+  trustRoots: Uint8Array[];
+  crls: Uint8Array[];
+}
+
+export async function trustMaterial(k: Kernel): Promise<TrustMaterial> {
+  const root = pkiRoot(k);
+  await refreshDevCrl(root);
+  const trustRoots = filesIn(path.join(root, 'trust'), /\.(pem|der|crt|cer)$/i).flatMap((f) => fromPemOrDer(readFileSync(f), 'CERTIFICATE'));
+  if (!trustRoots.length) throw documentsErrors.noTrust(path.join(root, 'trust'));
+  const crls = filesIn(path.join(root, 'crl'), /\.(pem|der|crl)$/i).flatMap((f) => fromPemOrDer(readFileSync(f), 'X509 CRL'));
+  return { trustRoots, crls };
+}
+
+/** The organisation's signature of an agency (by code), as a RemoteSigner. */
+export async function orgSigner(k: Kernel, agencyCode: string): Promise<RemoteSigner> {
+  const base = path.join(pkiRoot(k), 'org', agencyCode);
+  if (!existsSync(`${base}.p12`) || !existsSync(`${base}.pass`)) throw documentsErrors.noOrgKey(agencyCode, `${base}.p12`);
+  return loadP12(readFileSync(`${base}.p12`), readFileSync(`${base}.pass`, 'utf8').trim());
+}
+
+export interface DevPkiInput {
+  agencies: { code: string; name: string }[];
+  officials: { email: string; name: string; title: string; agency: string }[];
+}
+
+/**
+ * Creates (once) a development CA under DATA_DIR/pki/dev, trusts it, and
+ * issues the organisation signatures of `agencies` and the PKCS#12 files of
+ * `officials` that are missing. Development and demos only.
+ */
+export async function ensureDevPki(k: Kernel, input: DevPkiInput): Promise<{ dir: string; issued: string[] }> {
+  const root = pkiRoot(k);
+  const dev = path.join(root, 'dev');
+  for (const d of [dev, path.join(dev, 'officials'), path.join(root, 'trust'), path.join(root, 'org'), path.join(root, 'crl')]) mkdirSync(d, { recursive: true });
+  let ca = await loadDevCa(dev);
+  const issued: string[] = [];
+  if (!ca) {
+    ca = await createDevCa({ name: 'CN=congso Dev Root CA, O=congso (development only), C=VN', years: 10 });
+    writeFileSync(path.join(dev, 'ca.pem'), toPem('CERTIFICATE', ca.certificate));
+    writeFileSync(path.join(dev, 'ca.key'), toPem('PRIVATE KEY', ca.pkcs8), { mode: 0o600 });
+    writeFileSync(path.join(root, 'trust', 'congso-dev-ca.pem'), toPem('CERTIFICATE', ca.certificate));
+    issued.push('dev/ca.pem');
+  }
+  const notAfter = new Date(Date.now() + 3 * 365 * DAY);
+  for (const a of input.agencies) {
+    const base = path.join(root, 'org', a.code);
+    if (existsSync(`${base}.p12`)) continue;
+    const key = await issueCertificate(ca, { kind: 'organisation', subject: `CN=${a.name}, O=${a.name}, C=VN`, notAfter });
+    writeFileSync(`${base}.p12`, await exportP12(key, [ca.certificate], DEV_PASSWORD, 2048), { mode: 0o600 });
+    writeFileSync(`${base}.pass`, DEV_PASSWORD, { mode: 0o600 });
+    issued.push(`org/${a.code}.p12`);
+  }
+  for (const o of input.officials) {
+    const file = path.join(dev, 'officials', `${o.email}.p12`);
+    if (existsSync(file)) continue;
+    const key = await issueCertificate(ca, { kind: 'official', subject: `CN=${o.name}, T=${o.title}, O=${o.agency}, C=VN`, notAfter });
+    writeFileSync(file, await exportP12(key, [ca.certificate], DEV_PASSWORD, 2048), { mode: 0o600 });
+    issued.push(`dev/officials/${o.email}.p12`);
+  }
+  await refreshDevCrl(root);
+  return { dir: root, issued };
+}
+
+/** A demo official's PKCS#12 file, when the dev PKI issued one. */
+export function devOfficialP12(k: Kernel, email: string): Uint8Array | null {
+  const file = path.join(pkiRoot(k), 'dev', 'officials', `${email}.p12`);
+  return existsSync(file) ? new Uint8Array(readFileSync(file)) : null;
+}
