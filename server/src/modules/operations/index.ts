@@ -2,6 +2,8 @@ import type { Kernel, Module } from '../../kernel/index.js';
 import './errors.js';
 import { rebuild, registerProjections } from './live.projection.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { programmeRoutes } from './routes/programme.js';
+import { seedOperationsDemo } from './seed.js';
 
 /**
  * The operations centre and the digital-transformation programme: live
@@ -14,14 +16,12 @@ export const operationsModule: Module = {
   name: 'operations',
   routes(app, k) {
     dashboardRoutes(app, k);
+    programmeRoutes(app, k);
   },
   handlers(k: Kernel) {
     registerProjections(k);
   },
-  async seedDemo(k) {
-    // Cases filed before the module existed (or by earlier seeds) enter the projection once.
-    await rebuild(k);
-  },
+  seedDemo: seedOperationsDemo,
   commands: {
     'operations rebuild': {
       describe: 'recount the operations centre figures from every dossier and report (idempotent; after a restore)',

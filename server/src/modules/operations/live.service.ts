@@ -276,3 +276,16 @@ export async function trend(k: Kernel, ctx: Ctx, q: LevelQuery & { from?: string
     series: q.keys.map((key) => ({ key, values: periods.map((x) => values(dm.get(x) ?? empty, pm.get(x) ?? empty, null)[key as FigureKey] ?? null) })),
   };
 }
+
+/** A live figure's province-wide value over a calendar year (computed programme indicators). */
+export async function provinceFigure(k: Kernel, key: string, year: number): Promise<number | null> {
+  if (!FIGURE_KEYS.includes(key as FigureKey)) return null;
+  const from = `${year}-01-01`;
+  const to = `${year}-12-31`;
+  if (key === 'dossiers.index766') {
+    const idx = await index766(k, { from, to });
+    return idx.computable > 0 ? Math.round((1000 * idx.total) / idx.computable) / 10 : null;
+  }
+  const [d, p] = await Promise.all([repo.sums(k.db, 'dossier', from, to, {}), repo.sums(k.db, 'report', from, to, {})]);
+  return values(d, p, null)[key as FigureKey] ?? null;
+}
