@@ -3,6 +3,7 @@ import './errors.js';
 import { rebuild, registerProjections } from './live.projection.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { programmeRoutes } from './routes/programme.js';
+import { dtiRoutes } from './routes/dti.js';
 import { seedOperationsDemo } from './seed.js';
 
 /**
@@ -17,6 +18,7 @@ export const operationsModule: Module = {
   routes(app, k) {
     dashboardRoutes(app, k);
     programmeRoutes(app, k);
+    dtiRoutes(app, k);
   },
   handlers(k: Kernel) {
     registerProjections(k);

@@ -1,6 +1,7 @@
 import { systemCtx } from '../../kernel/context.js';
 import { transaction } from '../../kernel/db/index.js';
 import type { Kernel } from '../../kernel/index.js';
+import { seedDti } from './dti.service.js';
 import { rebuild } from './live.projection.js';
 import * as repo from './programme.repo.js';
 
@@ -126,4 +127,5 @@ export async function seedOperationsDemo(k: Kernel): Promise<void> {
   // Cases filed before the module existed (or by earlier seeds) enter the projection once.
   await rebuild(k);
   await seedProgramme(k);
+  await seedDti(k);
 }
