@@ -11,6 +11,7 @@ import { AgenciesPage } from './pages/Agencies';
 import { AuditPage } from './pages/Audit';
 import { CalendarPage } from './pages/Calendar';
 import { DossierPage } from './pages/Dossier';
+import { DocumentPage, DocumentsPage, VerifyPdfPage } from './pages/Documents';
 import { ConsultationFormPage, ConsultationPage, ConsultationsPage } from './pages/Consultations';
 import { FeedbackDashboardPage, PublicReportPage, PublicReportsPage, ReportCasePage, ReportFormPage, ReportQueuePage } from './pages/Feedback';
 import { DeskPage, SubmitPage } from './pages/DossierForm';
@@ -131,6 +132,7 @@ export function App() {
           <NavLink component={Link} to="/tra-cuu" label={t('nav.tracking')} active={location.pathname.startsWith('/tra-cuu')} onClick={close} />
           <NavLink component={Link} to="/chi-so-766" label={t('nav.index766')} active={location.pathname === '/chi-so-766'} onClick={close} />
           <NavLink component={Link} to="/gop-y" label={t('nav.consultations')} active={location.pathname.startsWith('/gop-y')} onClick={close} />
+          <NavLink component={Link} to="/kiem-tra-chu-ky" label={t('documents.nav')} active={location.pathname === '/kiem-tra-chu-ky'} onClick={close} />
           <NavLink component={Link} to="/phan-anh" label={t('nav.feedback')} active={location.pathname === '/phan-anh' || location.pathname === '/phan-anh/gui'} onClick={close} />
           {user && user.kind !== 'official' && <NavLink component={Link} to="/ho-so-cua-toi" label={t('nav.myDossiers')} active={location.pathname === '/ho-so-cua-toi'} onClick={close} />}
           {user && user.kind !== 'official' && <NavLink component={Link} to="/phan-anh/cua-toi" label={t('nav.myFeedback')} active={location.pathname.startsWith('/phan-anh/cua-toi')} onClick={close} />}
@@ -184,8 +186,11 @@ export function App() {
           <Route path="/lam-viec/phan-anh/tong-hop" element={<Guard action="feedback.read"><FeedbackDashboardPage /></Guard>} />
           <Route path="/lam-viec/phan-anh/:id" element={<Guard kinds={['official']}><ReportCasePage /></Guard>} />
           <Route path="/lam-viec/ho-so" element={<Guard kinds={['official']}><QueuePage /></Guard>} />
+          <Route path="/lam-viec/van-ban" element={<Guard action="documents.read"><DocumentsPage /></Guard>} />
+          <Route path="/lam-viec/van-ban/:id" element={<Guard kinds={['official']}><DocumentPage /></Guard>} />
+          <Route path="/kiem-tra-chu-ky" element={<VerifyPdfPage />} />
           <Route path="/lam-viec/mot-cua" element={<Guard action="services.dossier.receive"><DeskPage /></Guard>} />
-          {work.slice(1).filter((w) => !['/lam-viec/ho-so', '/lam-viec/mot-cua', '/lam-viec/phan-anh'].includes(w.to)).map((w) => (
+          {work.slice(1).filter((w) => !['/lam-viec/ho-so', '/lam-viec/mot-cua', '/lam-viec/phan-anh', '/lam-viec/van-ban'].includes(w.to)).map((w) => (
             <Route key={w.to} path={w.to} element={<Guard><ComingPage title={w.label} /></Guard>} />
           ))}
           <Route path="/quan-tri/don-vi" element={<Guard action="org.unit.manage"><UnitsPage /></Guard>} />

@@ -1,0 +1,293 @@
+import { Alert, Badge, Button, FileInput, Group, NumberInput, Paper, PasswordInput, Select, Stack, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { allows, api, get, post } from '../api';
+import { useMe } from '../auth';
+import { DOC_TYPES } from '../../../server/src/modules/documents/types';
+import { ErrorAlert, Loading, Page, TableScroll } from '../ui';
+
+/**
+ * Official documents in the officials' workspace: the clerk's incoming queue
+ * and registers, the handler's documents with deadlines, drafting, the
+ * leader's approve-and-sign, and the public "verify a PDF" page.
+ */
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const key = () => ({ 'idempotency-key': `web-${crypto.randomUUID()}` });
+const b64 = async (f: File) => {
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+const fmt = (d: string | null | undefined) => (d ? new Date(d).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '');
+
+function DocTable({ items }: { items: Json[] }) {
+  const { t } = useTranslation();
+  if (!items.length) return <Text c="dimmed">{t('app.none')}</Text>;
+  return (
+    <TableScroll label={t('documents.title')} minWidth={720}>
+      <Table striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('documents.numberSymbol')}</Table.Th>
+            <Table.Th>{t('documents.summary')}</Table.Th>
+            <Table.Th>{t('documents.issuer')}</Table.Th>
+            <Table.Th>{t('documents.state')}</Table.Th>
+            <Table.Th>{t('documents.deadline')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((d) => (
+            <Table.Tr key={d.id}>
+              <Table.Td>{d.numberSymbol ?? t('documents.draftLabel')}{d.registerNumber ? ` (${d.registerNumber})` : ''}</Table.Td>
+              <Table.Td><Link to={`/lam-viec/van-ban/${d.id}`}>{d.docTypeName}: {d.summary}</Link></Table.Td>
+              <Table.Td>{d.issuerName}</Table.Td>
+              <Table.Td><Badge variant="light">{d.stateLabel}</Badge></Table.Td>
+              <Table.Td c={d.overdue ? 'red.9' : undefined}>{fmt(d.deadline)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </TableScroll>
+  );
+}
+
+function DocList({ box, q }: { box: string; q: string }) {
+  const list = useQuery({ queryKey: ['documents', box, q], queryFn: () => get<{ items: Json[] }>(`/api/documents?box=${box}&q=${encodeURIComponent(q)}`) });
+  if (list.error) return <ErrorAlert error={list.error} />;
+  return list.data ? <DocTable items={list.data.items} /> : <Loading />;
+}
+
+function DraftForm({ incoming }: { incoming?: boolean }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [docType, setDocType] = useState<string | null>(incoming ? 'cong_van' : 'quyet_dinh');
+  const [summary, setSummary] = useState('');
+  const [numberSymbol, setNumberSymbol] = useState('');
+  const [issuerName, setIssuerName] = useState('');
+  const [recipients, setRecipients] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<Json | null>(null);
+  async function submit() {
+    setError(null);
+    try {
+      const f = file ? { name: file.name, data: await b64(file) } : undefined;
+      const r = incoming
+        ? await post<Json>('/api/documents/incoming', { docType, summary, numberSymbol, issuerName, file: f }, key())
+        : await post<Json>('/api/documents/outgoing', { docType, summary, recipients: recipients.split(',').map((s) => s.trim()).filter(Boolean).map((c) => (/^[A-Z0-9-]+$/.test(c) ? { agencyCode: c } : { name: c })), file: f }, key());
+      setDone(r);
+      void qc.invalidateQueries({ queryKey: ['documents'] });
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="sm">
+        <ErrorAlert error={error} />
+        {done && <Alert color="green">{t('documents.created')} <Link to={`/lam-viec/van-ban/${done.id}`}>{done.summary}</Link>{done.duplicates?.length ? ` — ${t('documents.duplicate')}` : ''}</Alert>}
+        <Select label={t('documents.type')} data={DOC_TYPES.map((d) => ({ value: d.code, label: d.name }))} value={docType} onChange={setDocType} />
+        <Textarea label={t('documents.summary')} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} required />
+        {incoming ? (
+          <>
+            <TextInput label={t('documents.numberSymbol')} value={numberSymbol} onChange={(e) => setNumberSymbol(e.currentTarget.value)} required />
+            <TextInput label={t('documents.issuer')} value={issuerName} onChange={(e) => setIssuerName(e.currentTarget.value)} required />
+          </>
+        ) : (
+          <TextInput label={t('documents.recipients')} description={t('documents.recipientsHelp')} value={recipients} onChange={(e) => setRecipients(e.currentTarget.value)} />
+        )}
+        <FileInput label={t('documents.file')} accept=".pdf,.docx" value={file} onChange={setFile} required={incoming} />
+        <Group><Button onClick={submit}>{incoming ? t('documents.receive') : t('documents.createDraft')}</Button></Group>
+      </Stack>
+    </Paper>
+  );
+}
+
+function Registers() {
+  const { t } = useTranslation();
+  const regs = useQuery({ queryKey: ['registers'], queryFn: () => get<Json[]>('/api/documents/registers') });
+  if (!regs.data) return <Loading />;
+  return (
+    <Table>
+      <Table.Tbody>
+        {regs.data.map((r) => (
+          <Table.Tr key={r.id}>
+            <Table.Td>{r.agencyName}</Table.Td>
+            <Table.Td>{r.year}</Table.Td>
+            <Table.Td>{t(`documents.direction.${r.direction}`)} / {r.sequence}</Table.Td>
+            <Table.Td>{r.lastNumber}</Table.Td>
+            <Table.Td>
+              {(r.direction === 'outgoing' ? ['outgoing'] : ['incoming', 'followup']).map((k) => (
+                <Button key={k} component="a" size="xs" variant="light" mr="xs" href={`/api/documents/registers/export?agencyId=${r.agencyId}&year=${r.year}&kind=${k}`}>
+                  {t(`documents.export.${k}`)}
+                </Button>
+              ))}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+export function DocumentsPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const [q, setQ] = useState('');
+  const clerk = allows(me.data, 'documents.register');
+  return (
+    <Page title={t('documents.title')}>
+      <TextInput label={t('app.search')} placeholder={t('documents.searchHelp')} value={q} onChange={(e) => setQ(e.currentTarget.value)} />
+      <Tabs defaultValue={clerk ? 'incoming' : 'mine'} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="mine">{t('documents.mine')}</Tabs.Tab>
+          <Tabs.Tab value="incoming">{t('documents.incoming')}</Tabs.Tab>
+          <Tabs.Tab value="outgoing">{t('documents.outgoing')}</Tabs.Tab>
+          {allows(me.data, 'documents.draft') && <Tabs.Tab value="draft">{t('documents.createDraft')}</Tabs.Tab>}
+          {clerk && <Tabs.Tab value="receive">{t('documents.receive')}</Tabs.Tab>}
+          <Tabs.Tab value="registers">{t('documents.registers')}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="mine" pt="md"><DocList box="mine" q={q} /></Tabs.Panel>
+        <Tabs.Panel value="incoming" pt="md"><DocList box="incoming" q={q} /></Tabs.Panel>
+        <Tabs.Panel value="outgoing" pt="md"><DocList box="outgoing" q={q} /></Tabs.Panel>
+        <Tabs.Panel value="draft" pt="md"><DraftForm /></Tabs.Panel>
+        <Tabs.Panel value="receive" pt="md"><DraftForm incoming /></Tabs.Panel>
+        <Tabs.Panel value="registers" pt="md"><Registers /></Tabs.Panel>
+      </Tabs>
+    </Page>
+  );
+}
+
+export function DocumentPage() {
+  const { t } = useTranslation();
+  const { id } = useParams();
+  const qc = useQueryClient();
+  const d = useQuery({ queryKey: ['document', id], queryFn: () => get<Json>(`/api/documents/${id}`) });
+  const me = useMe();
+  const [note, setNote] = useState('');
+  const [p12, setP12] = useState<File | null>(null);
+  const [password, setPassword] = useState('');
+  const [lead, setLead] = useState<string | null>(null);
+  const [days, setDays] = useState<number | string>(5);
+  const [error, setError] = useState<unknown>(null);
+  const canAssign = allows(me.data, 'documents.incoming.assign') && d.data?.allowedActions.some((a: Json) => a.action === 'assign');
+  const handlers = useQuery({ queryKey: ['handlers', id], enabled: !!canAssign, queryFn: () => get<Json[]>(`/api/documents/${id}/handlers`) });
+  if (d.error) return <ErrorAlert error={d.error} />;
+  if (!d.data) return <Loading />;
+  const doc = d.data;
+  async function run(fn: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await fn();
+      setNote('');
+      await qc.invalidateQueries({ queryKey: ['document', id] });
+    } catch (e) {
+      setError(e);
+    }
+  }
+  const act = (a: string) =>
+    run(async () => {
+      if (a === 'sign') return post(`/api/documents/${id}/sign`, { p12: p12 ? await b64(p12) : '', password }, key());
+      if (a === 'issue' || a === 'dispatch' || a === 'register') return post(`/api/documents/${id}/${a}`, {}, key());
+      if (a === 'assign') return post(`/api/documents/${id}/assign`, { leadId: lead, deadlineDays: Number(days), ...(note ? { note } : {}) }, key());
+      return post(`/api/documents/${id}/actions/${a}`, note ? { note } : {}, key());
+    });
+  return (
+    <Page title={`${doc.docTypeName}${doc.numberSymbol ? ' ' + doc.numberSymbol : ''}`}>
+      <ErrorAlert error={error} />
+      <Text>{doc.summary}</Text>
+      <Group gap="xs">
+        <Badge data-testid="doc-state">{doc.stateLabel}</Badge>
+        {doc.urgencyMark && <Badge color="red">{doc.urgencyMark}</Badge>}
+        {doc.secrecyMark && <Badge color="dark">{doc.secrecyMark}</Badge>}
+        {doc.registerNumber && <Badge variant="outline">{t('documents.registerNumber')}: {doc.registerNumber}</Badge>}
+        {doc.deadline && <Badge variant="outline" color={doc.overdue ? 'red' : 'blue'}>{t('documents.deadline')}: {fmt(doc.deadline)}</Badge>}
+      </Group>
+      {doc.duplicates.length > 0 && <Alert color="orange" role="alert">{t('documents.duplicate')}: {doc.duplicates.map((x: Json) => `${x.numberSymbol} (${x.registerNumber ?? '—'})`).join(', ')}</Alert>}
+      {doc.currentVersionId && <Button component="a" variant="light" href={`/api/documents/${id}/pdf`} target="_blank" w="fit-content">{t('documents.openPdf')}</Button>}
+      <Paper withBorder p="md">
+        <Stack gap="xs">
+          <Textarea label={t('documents.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+          {doc.allowedActions.some((a: Json) => a.action === 'sign') && (
+            <Group align="end">
+              <FileInput label={t('documents.p12')} accept=".p12,.pfx" value={p12} onChange={setP12} />
+              <PasswordInput label={t('documents.p12Password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            </Group>
+          )}
+          {canAssign && handlers.data && (
+            <Group align="end">
+              <Select label={t('documents.lead')} data={handlers.data.map((h) => ({ value: h.id, label: h.name }))} value={lead} onChange={setLead} />
+              <NumberInput label={t('documents.deadlineDays')} min={1} max={365} value={days} onChange={setDays} />
+            </Group>
+          )}
+          <Group>
+            {doc.allowedActions.map((a: Json) => (
+              <Button key={a.action} variant={a.special ? 'filled' : 'default'} onClick={() => act(a.action)}>{a.label}</Button>
+            ))}
+          </Group>
+        </Stack>
+      </Paper>
+      <Text fw={700}>{t('documents.versions')}</Text>
+      <Table>
+        <Table.Tbody>
+          {doc.versions.map((v: Json) => (
+            <Table.Tr key={v.id}>
+              <Table.Td>{v.seq}. {t(`documents.kind.${v.kind}`)}</Table.Td>
+              <Table.Td>{v.by} — {fmt(v.at)}</Table.Td>
+              <Table.Td>{v.indication && <Badge color={v.indication === 'TOTAL_PASSED' ? 'green' : 'orange'}>{v.indication}</Badge>} {v.signatures.map((s: Json) => s.signer).join(', ')}</Table.Td>
+              <Table.Td><a href={`/api/documents/${id}/pdf?version=${v.id}`}>PDF</a></Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {doc.recipients.length > 0 && (
+        <>
+          <Text fw={700}>{t('documents.recipients')}</Text>
+          <ul>{doc.recipients.map((r: Json) => <li key={r.name}>{r.name}: {r.status}</li>)}</ul>
+        </>
+      )}
+      <Text fw={700}>{t('documents.history')}</Text>
+      <ul>{doc.history.map((h: Json) => <li key={h.seq}>{fmt(h.at)} — {h.actor}: {h.label}{h.note ? ` (${h.note})` : ''}</li>)}</ul>
+    </Page>
+  );
+}
+
+export function VerifyPdfPage() {
+  const { t } = useTranslation();
+  const [file, setFile] = useState<File | null>(null);
+  const [report, setReport] = useState<Json | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  async function check() {
+    setError(null);
+    setReport(null);
+    try {
+      if (file) setReport(await api<Json>('POST', '/api/documents/verify', new Blob([await file.arrayBuffer()], { type: 'application/pdf' })));
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <Page title={t('documents.verifyTitle')}>
+      <Text>{t('documents.verifyHelp')}</Text>
+      <FileInput label={t('documents.file')} accept=".pdf" value={file} onChange={setFile} />
+      <Group><Button onClick={check} disabled={!file}>{t('documents.verify')}</Button></Group>
+      <ErrorAlert error={error} />
+      {report && (
+        <Stack>
+          <Alert color={report.indication === 'TOTAL_PASSED' ? 'green' : 'orange'} data-testid="verify-result">{report.indication}</Alert>
+          {report.signatures.map((s: Json) => (
+            <Paper key={s.index} withBorder p="md">
+              <Text fw={700}>{s.signer?.commonName} — {s.signer?.organisation}</Text>
+              <Text size="sm">{s.format} · {s.claimedSigningTime}</Text>
+              <Text size="sm">{s.indication}{s.subIndication ? ` / ${s.subIndication}` : ''}: {s.message.vi}</Text>
+            </Paper>
+          ))}
+        </Stack>
+      )}
+    </Page>
+  );
+}
