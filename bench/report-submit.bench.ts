@@ -16,8 +16,8 @@ export default async function reportSubmit(args: string[]) {
   const b = await benchKernel({ seed: true });
   try {
     // A photo-like JPEG of about 500 KB (noise compresses as badly as foliage).
-    const raw = randomBytes(900 * 700 * 3);
-    const photo = await sharp(raw, { raw: { width: 900, height: 700, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+    const raw = randomBytes(1000 * 800 * 3);
+    const photo = await sharp(raw, { raw: { width: 1000, height: 800, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
     const citizen = await ctxFor(b.k, 'congdan@example.vn');
     await sql`CREATE TABLE bench_blob (id bigserial PRIMARY KEY, data bytea NOT NULL)`.execute(b.k.db);
 

@@ -5,8 +5,8 @@ import { benchKernel, result } from './lib.js';
 /**
  * The public map's query (open reports in a window, GET /api/feedback/map) with
  * 500,000 reports loaded: p95 over 200 windows of a district's size spread over
- * the province, against the same query with PostgreSQL's index scans turned off
- * (what it costs without the GiST index), same run. Target: p95 ≤ 50 ms.
+ * the province, against the naive query (the same filter on the plain lat/lon
+ * columns, which no index serves), same run. Target: p95 ≤ 50 ms.
  */
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
 
@@ -44,20 +44,20 @@ export default async function reportsMap(args: string[]) {
     };
     await time();
     const ours = await time();
-    const naive = await b.k.db.connection().execute(async (c) => {
-      await sql`SET enable_indexscan = off`.execute(c);
-      await sql`SET enable_bitmapscan = off`.execute(c);
+    // The naive query: the same filter written on the plain columns, which no index serves.
+    const naive = await (async () => {
       const xs: number[] = [];
       for (const w of windows.slice(0, 40)) {
         const t = performance.now();
-        await inWindow(c, w, { open: true, limit: 500 });
+        await sql`SELECT id, code, title, state, lat, lon, category_code FROM feedback_report
+          WHERE lat IS NOT NULL AND NOT hidden AND kind = 'pakn' AND state NOT IN ('closed', 'refused', 'merged')
+            AND lon BETWEEN ${w.minLon} AND ${w.maxLon} AND lat BETWEEN ${w.minLat} AND ${w.maxLat}
+          ORDER BY created_at DESC LIMIT 500`.execute(b.k.db);
         xs.push(performance.now() - t);
       }
-      await sql`RESET enable_indexscan`.execute(c);
-      await sql`RESET enable_bitmapscan`.execute(c);
       return { p95: p95(xs) };
-    });
-    console.log(`map window (open reports, up to 500 each, ${ours.rows} rows over ${windows.length} windows): p95 ${ours.p95.toFixed(1)} ms; without the index: p95 ${naive.p95.toFixed(0)} ms`);
+    })();
+    console.log(`map window (open reports, up to 500 each, ${ours.rows} rows over ${windows.length} windows): p95 ${ours.p95.toFixed(1)} ms; naive query: p95 ${naive.p95.toFixed(0)} ms`);
     return result('reports-map', 'p95_ms', ours.p95, naive.p95, 'ms');
   } finally {
     await b.close();

@@ -39,7 +39,7 @@ export async function processPhoto(input: Buffer, field: string, keepLocation = 
   try {
     let img = sharp(input, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' }).rotate().resize({ width: 1920, height: 1920, fit: 'inside', withoutEnlargement: true });
     if (keepLocation && meta.exif) img = img.keepExif();
-    const { data, info } = await img.jpeg({ quality: 82, mozjpeg: true }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await img.jpeg({ quality: 82 }).toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, keptLocation: keepLocation && !!meta.exif };
   } catch {
     throw bad('Không đọc được nội dung ảnh');
