@@ -3,7 +3,7 @@
  * taken in the same run on the same machine and prints, last, one JSON line
  * {"name","metric","value","baseline","ratio","unit"}.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -11,7 +11,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const name = process.argv[2];
 const file = name ? path.join(here, `${name}.bench.ts`) : '';
 if (!name || !existsSync(file)) {
-  console.error('usage: npm run bench -- <api-read|outbox|cold-start|catalogue-search|dossier-submit|tracking-lookup|index-766>');
+  const names = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).map((f) => f.slice(0, -'.bench.ts'.length));
+  console.error(`usage: npm run bench -- <${names.join('|')}>`);
   process.exit(2);
 }
 const mod = await import(pathToFileURL(file).href);
