@@ -62,7 +62,7 @@ export function consultationRoutes(app: App, k: Kernel) {
   }, async (req) => view(k, ctxOf(req), req.params.id));
 
   app.post('/api/consultations/:id/comments', {
-    config: { access: { kinds: ['citizen', 'business'] }, rateLimit: { max: 30, timeWindow: '1 hour', keyGenerator: (req) => req.actor?.id ?? req.ip } },
+    config: { access: { kinds: ['citizen', 'business'] }, rateLimit: { max: 30, timeWindow: '1 hour', hook: 'preHandler', keyGenerator: (req) => req.actor?.id ?? req.ip } },
     schema: {
       tags: [TAG], summary: 'Góp ý vào một mục hoặc toàn bộ dự thảo (khi đang lấy ý kiến)',
       params: z.object({ id: uuidParam }),

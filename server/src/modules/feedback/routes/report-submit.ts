@@ -7,7 +7,7 @@ import { submit, view } from '../report.service.js';
 export function reportSubmitRoute(app: App, k: Kernel) {
   app.post('/api/feedback/reports', {
     // Citizens and businesses for themselves; officials holding feedback.report.file on someone's behalf (hotline, desk, email).
-    config: { access: 'signed-in', rateLimit: { max: k.config.FEEDBACK_REPORTS_PER_HOUR, timeWindow: '1 hour', keyGenerator: (req) => req.actor?.id ?? req.ip } },
+    config: { access: 'signed-in', rateLimit: { max: k.config.FEEDBACK_REPORTS_PER_HOUR, timeWindow: '1 hour', hook: 'preHandler', keyGenerator: (req) => req.actor?.id ?? req.ip } },
     bodyLimit: 80 * 1_048_576,
     schema: {
       tags: [TAG],
