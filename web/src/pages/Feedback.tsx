@@ -24,6 +24,7 @@ interface ReportView {
   publishedAt: string | null; rating: { value: string; reason: string | null } | null; createdAt: string;
   photos: { position: number; url: string }[]; version: number; allowedActions: { action: string; label: string }[];
   history: { seq: number; label: string; toLabel: string; actor: string | null; at: string; note: string | null }[];
+  clocks: { step: string; dueAt: string; pausedAt: string | null; stoppedAt: string | null; breachedAt: string | null }[];
 }
 interface PublicReport { code: string; category: { name: string }; title: string; body: string; location: { lat: number; lon: number } | null; reporterName: string | null; stateLabel: string; createdAt: string; answer: string | null; publishedAt: string | null; photos: { url: string }[]; followers: number }
 interface Summary { id: string; code: string; title: string; stateLabel: string; unitCode: string | null; createdAt: string; dueAt: string | null; overdue: boolean; escalationLevel: number }
@@ -174,9 +175,17 @@ export function PublicReportsPage() {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const list = useQuery({ queryKey: ['feedback', 'public', q], queryFn: () => get<{ items: PublicReport[]; total: number }>(`/api/feedback/public?q=${encodeURIComponent(q)}`) });
+  const [status, setStatus] = useState<'answered' | 'open'>('answered');
+  const points = useQuery({
+    queryKey: ['feedback', 'map', status],
+    queryFn: () => get<{ code: string; title: string; lat: number; lon: number }[]>(`/api/feedback/map?bbox=102,8,110,24&status=${status}&limit=2000`),
+  });
   return (
     <Page title={t('feedback.publicTitle')}>
       <Group><Button component={Link} to="/phan-anh/gui">{t('feedback.newTitle')}</Button></Group>
+      <Select label={t('feedback.mapShows')} w={260} value={status} onChange={(v) => setStatus((v as 'answered' | 'open') ?? 'answered')} allowDeselect={false}
+        data={[{ value: 'answered', label: t('feedback.mapAnswered') }, { value: 'open', label: t('feedback.mapOpen') }]} />
+      <BoundaryMap markers={(points.data ?? []).map((p) => ({ lat: p.lat, lon: p.lon, title: `${p.code} — ${p.title}` }))} label={t('feedback.publicMap')} />
       <TextInput label={t('feedback.search')} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={360} maw="100%" />
       {list.isLoading && <Loading />}
       <ErrorAlert error={list.error} />
@@ -337,6 +346,27 @@ export function ReportCasePage() {
               {actions.map((a) => <Button key={a.action} variant={a.action === 'answer' || a.action === 'publish' ? 'filled' : 'default'} loading={busy === a.action} onClick={() => act(a.action)}>{a.label}</Button>)}
             </Group>
           </Stack>
+        </Paper>
+      )}
+      {d.clocks.length > 0 && (
+        <Paper withBorder p="md" component="section" aria-labelledby="clocks-title">
+          <Title order={2} size="h4" id="clocks-title" mb="xs">{t('feedback.clocks')}</Title>
+          <Table>
+            <Table.Thead><Table.Tr><Table.Th>{t('feedback.clockStep')}</Table.Th><Table.Th>{t('feedback.due')}</Table.Th><Table.Th>{t('feedback.clockState')}</Table.Th></Table.Tr></Table.Thead>
+            <Table.Tbody>
+              {d.clocks.map((c, i) => (
+                <Table.Tr key={i}>
+                  <Table.Td>{t(`feedback.step.${c.step}`, { defaultValue: c.step })}</Table.Td>
+                  <Table.Td>{fmtDate(c.dueAt, true)}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" tt="none" color={c.breachedAt ? 'red' : c.stoppedAt ? 'gray' : c.pausedAt ? 'yellow' : 'blue'}>
+                      {c.breachedAt ? t('feedback.clockBreached') : c.stoppedAt ? t('feedback.clockStopped') : c.pausedAt ? t('feedback.clockPaused') : t('feedback.clockRunning')}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
         </Paper>
       )}
       <Paper withBorder p="md" component="section" aria-labelledby="history-title">
