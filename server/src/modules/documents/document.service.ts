@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -115,7 +116,7 @@ async function which(cmd: string): Promise<string | null> {
   for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
     const p = path.join(dir, cmd);
     try {
-      await readFile(p, { flag: 'r' }).then(() => undefined, () => { throw new Error(); });
+      await access(p, fsConstants.X_OK);
       return p;
     } catch {
       /* next */
