@@ -4,6 +4,8 @@ import { rebuild, registerProjections } from './live.projection.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { programmeRoutes } from './routes/programme.js';
 import { dtiRoutes } from './routes/dti.js';
+import { reportRoutes } from './routes/reports.js';
+import { registerJobs } from './report.service.js';
 import { seedOperationsDemo } from './seed.js';
 
 /**
@@ -19,9 +21,11 @@ export const operationsModule: Module = {
     dashboardRoutes(app, k);
     programmeRoutes(app, k);
     dtiRoutes(app, k);
+    reportRoutes(app, k);
   },
   handlers(k: Kernel) {
     registerProjections(k);
+    registerJobs(k);
   },
   seedDemo: seedOperationsDemo,
   commands: {

@@ -183,3 +183,9 @@ export async function hasFact(db: Executor, caseId: string): Promise<boolean> {
   const r = await sql`SELECT 1 FROM ops_fact WHERE case_id = ${caseId}`.execute(db);
   return r.rows.length > 0;
 }
+
+/** Records that something keyed `key` was sent; false when it already was. */
+export async function markSent(db: Executor, key: string): Promise<boolean> {
+  const r = await sql`INSERT INTO ops_sent (key) VALUES (${key}) ON CONFLICT (key) DO NOTHING`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
+}

@@ -41,6 +41,8 @@ export const findOfficialByEmail = (db: Executor, email: string) => repo.officia
 export const listChildUnits = async (db: Executor, parentCode: string) => (await repo.listUnits(db, { parent: parentCode, limit: 5000, offset: 0 })).items;
 /** Active and inactive agencies (up to 1,000), in unit path order (operations centre rankings). */
 export const listAllAgencies = (db: Executor) => repo.listAgencies(db, {});
+/** The officials of an agency (reminders and reports from the operations centre go to them). */
+export const listAgencyOfficials = (db: Executor, agencyId: string) => repo.listOfficials(db, { agencyId });
 
 async function importCommand(k: Kernel, args: string[]): Promise<number> {
   const file = args.find((a) => !a.startsWith('--'));
