@@ -5,6 +5,8 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { programmeRoutes } from './routes/programme.js';
 import { dtiRoutes } from './routes/dti.js';
 import { reportRoutes } from './routes/reports.js';
+import { exportRoutes } from './routes/export.js';
+import { registerOpenData } from './export.service.js';
 import { registerJobs } from './report.service.js';
 import { seedOperationsDemo } from './seed.js';
 
@@ -22,10 +24,12 @@ export const operationsModule: Module = {
     programmeRoutes(app, k);
     dtiRoutes(app, k);
     reportRoutes(app, k);
+    exportRoutes(app, k);
   },
   handlers(k: Kernel) {
     registerProjections(k);
     registerJobs(k);
+    registerOpenData(k);
   },
   seedDemo: seedOperationsDemo,
   commands: {
