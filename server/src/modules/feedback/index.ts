@@ -21,6 +21,7 @@ import { moderationRoutes } from './routes/moderation.js';
 import { consultationRoutes } from './routes/consultations.js';
 import { categorySaveRoute } from './routes/category-save.js';
 import { inboundEmailRoute } from './routes/inbound-email.js';
+import { contactRoutes } from './routes/contacts.js';
 import { issueKey } from './open311.js';
 import { seedFeedbackDemo } from './seed.js';
 
@@ -110,6 +111,7 @@ export const feedbackModule: Module = {
     consultationRoutes(app, k);
     categorySaveRoute(app, k);
     inboundEmailRoute(app, k);
+    contactRoutes(app, k);
   },
   handlers(k) {
     k.workflow.register(reportCaseType);

@@ -299,14 +299,19 @@ export function limitsOf(cat: repo.CategoryRow): Limits {
   return { triage: own.triage ?? base.triage, answer: own.answer ?? base.answer, publish: own.publish ?? base.publish };
 }
 
-export async function submit(k: Kernel, ctx: Ctx, input: SubmitInput, photos: { name: string; data: Buffer }[], key: string): Promise<ReportRow> {
+/**
+ * Files a report. `contactEmail`: a reporter without an account who proved this
+ * address (contact.ts); the report keeps it for notifications.
+ */
+export async function submit(k: Kernel, ctx: Ctx, input: SubmitInput, photos: { name: string; data: Buffer }[], key: string, opts: { contactEmail?: string } = {}): Promise<ReportRow> {
   const actor = ctx.actor;
   if (!actor) throw errors.unauthenticated();
-  const onBehalf = !isPublicActor(actor);
+  const contact = opts.contactEmail;
+  const onBehalf = !contact && !isPublicActor(actor);
   if (onBehalf && input.channel !== 'open311' && !can(actor, FILE)) throw errors.forbidden(FILE);
   if (isPublicActor(actor) && (await repo.isBlocked(k.db, actor.id))) throw feedbackErrors.blocked();
   const problems: FieldError[] = [];
-  if (onBehalf && input.channel !== 'open311' && !input.reporter?.name?.trim()) problems.push({ field: 'body.reporter.name', rule: 'required', message: 'Cần ghi họ tên người phản ánh' });
+  if ((contact || (onBehalf && input.channel !== 'open311')) && !input.reporter?.name?.trim()) problems.push({ field: 'body.reporter.name', rule: 'required', message: 'Cần ghi họ tên người phản ánh' });
   if (onBehalf && !['hotline', 'desk', 'email', 'open311', 'app'].includes(input.channel ?? '')) problems.push({ field: 'body.channel', rule: 'enum', message: 'Kênh tiếp nhận phải là hotline, desk, email hoặc open311' });
   if (photos.length > MAX_PHOTOS) problems.push({ field: 'photos', rule: 'max', message: `Tối đa ${MAX_PHOTOS} ảnh` });
   if ((input.lat == null) !== (input.lon == null)) problems.push({ field: 'body.lat', rule: 'pair', message: 'Cần cả vĩ độ và kinh độ' });
@@ -342,11 +347,11 @@ export async function submit(k: Kernel, ctx: Ctx, input: SubmitInput, photos: { 
       id: c.id, code, kind: cat.kind, category_code: cat.code, title: input.title.trim(), body: input.body.trim(),
       lat: input.lat ?? null, lon: input.lon ?? null, address: input.address?.trim() || null,
       unit_code: routing.unitCode, unit_path: routing.unitPath, agency_id: cat.agency_id,
-      channel: onBehalf ? input.channel! : (input.channel === 'app' ? 'app' : 'web'),
+      channel: onBehalf ? input.channel! : input.channel === 'app' ? 'app' : 'web',
       reporter_id: isPublicActor(actor) ? actor.id : null,
       reporter_name: isPublicActor(actor) ? actor.name : input.reporter?.name?.trim() || input.open311Client || 'Ẩn danh',
       reporter_phone: account?.phone ?? input.reporter?.phone ?? null,
-      reporter_email: account?.email ?? input.reporter?.email ?? null,
+      reporter_email: contact ?? account?.email ?? input.reporter?.email ?? null,
       show_name: !!input.showName && cat.kind === 'pakn',
       state: c.state, due_at: await dueOf(k, tx, c.id), open311_client: input.open311Client ?? null, created_at: now,
     });
