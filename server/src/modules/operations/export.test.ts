@@ -73,7 +73,7 @@ describe('exports', () => {
   });
 
   it('exports only what the reader may see, and names a wrong table', async () => {
-    expect((await get(phuly, '/api/operations/export/figures')).statusCode).toBe(403);
+    expect((await get(phuly, '/api/operations/export/figures?unit=37')).statusCode).toBe(403);
     expect((await get(phuly, '/api/operations/export/figures?unit=13285&format=csv')).statusCode).toBe(200);
     expect((await get(citizen, '/api/operations/export/tasks')).statusCode).toBe(403);
     const bad = await get(leader, '/api/operations/export/luong?format=csv');

@@ -1,7 +1,7 @@
 import type { Ctx } from '../../kernel/context.js';
-import { authorize } from '../../kernel/http/access.js';
+import { authorize, can, scopesFor } from '../../kernel/http/access.js';
 import type { Kernel } from '../../kernel/index.js';
-import { findProvinceUnit, findUnitByCode, getAgencyByCode, listAllAgencies, listChildUnits } from '../org/index.js';
+import { findProvinceUnit, findUnitByCode, getAgency, getAgencyByCode, listAllAgencies, listChildUnits } from '../org/index.js';
 import { index766 } from '../services/index.js';
 import { opsErrors } from './errors.js';
 import { DASHBOARD_READ } from './http.js';
@@ -139,6 +139,17 @@ export async function resolveLevel(k: Kernel, ctx: Ctx, q: LevelQuery, action = 
     const p = await findProvinceUnit(k.db);
     if (!p) throw opsErrors.unit('—');
     level = { kind: 'province', code: p.code, name: p.full_name, unitPath: p.path, agencyId: null };
+    // Without a level asked for, a reader who cannot see the province starts at their own agency or commune.
+    if (!can(ctx.actor, action, { unitPath: p.path })) {
+      const own = (scopesFor(ctx.actor, action) ?? [])[0];
+      if (own?.agencyId) {
+        const a = await getAgency(k.db, own.agencyId);
+        if (a) level = { kind: 'agency', code: a.code, name: a.name, unitPath: a.unit_path, agencyId: a.id };
+      } else if (own?.unitPath) {
+        const u = await findUnitByCode(k.db, own.unitPath.split('.').pop()!);
+        if (u) level = { kind: u.parent_code ? 'commune' : 'province', code: u.code, name: u.full_name, unitPath: u.path, agencyId: null };
+      }
+    }
   }
   authorize(ctx.actor, action, { unitPath: level.unitPath, agencyId: level.agencyId });
   return level;

@@ -150,12 +150,16 @@ describe('live figures', () => {
     expect((await get(citizen, '/api/operations/dashboard')).statusCode).toBe(403);
     expect((await get(specialist, '/api/operations/dashboard?agency=STP')).statusCode).toBe(403);
     // A commune leader: their commune, not the province nor another commune.
-    expect((await get(phuly, '/api/operations/dashboard')).statusCode).toBe(403);
+    expect((await get(phuly, '/api/operations/dashboard?unit=37')).statusCode).toBe(403);
+    // With no level asked for, each starts at their own.
+    expect((await get(phuly, '/api/operations/dashboard')).json().level).toMatchObject({ kind: 'commune', code: '13285' });
+    expect((await get(stp, '/api/operations/dashboard')).json().level).toMatchObject({ kind: 'agency', code: 'STP' });
+    expect((await get(province, '/api/operations/dashboard')).json().level).toMatchObject({ kind: 'province', code: '37' });
     expect((await get(phuly, '/api/operations/dashboard?unit=14329')).statusCode).toBe(403);
     // An agency's director: their agency, not the province.
     expect((await get(stp, '/api/operations/dashboard?agency=STP')).statusCode).toBe(200);
-    expect((await get(stp, '/api/operations/dashboard')).statusCode).toBe(403);
-    expect((await get(stp, '/api/operations/trend')).statusCode).toBe(403);
+    expect((await get(stp, '/api/operations/dashboard?unit=37')).statusCode).toBe(403);
+    expect((await get(stp, '/api/operations/trend?unit=37')).statusCode).toBe(403);
     // The province's leader drills anywhere.
     expect((await get(province, '/api/operations/dashboard?unit=14329')).statusCode).toBe(200);
     expect((await get(province, '/api/operations/dashboard?agency=STP')).statusCode).toBe(200);

@@ -4,7 +4,7 @@ import { transaction } from '../../kernel/db/index.js';
 import { authorize } from '../../kernel/http/access.js';
 import type { Kernel } from '../../kernel/index.js';
 import { type PdfSpec, renderPdf, vnDateTime, vnPlaceDate } from '../../kernel/pdf/index.js';
-import { getAgencyByCode, listAgencyOfficials } from '../org/index.js';
+import { findProvinceUnit, getAgencyByCode, listAgencyOfficials } from '../org/index.js';
 import { dtiView } from './dti.service.js';
 import { REPORT_READ } from './http.js';
 import { vnDay } from './live.projection.js';
@@ -102,7 +102,8 @@ export async function monthlyReport(k: Kernel, ctx: Ctx, month: string): Promise
   const period = monthPeriod(month);
   const year = Number(month.slice(0, 4));
   // The province-level figures: the report is the steering committee's (dashboard checks the reader covers the province).
-  const d = await dashboard(k, { ...ctx, actor: ctx.actor }, { ...period });
+  const province = await findProvinceUnit(k.db);
+  const d = await dashboard(k, ctx, { ...period, unit: province?.code });
   const today = vnDay(new Date());
   const [indicators, tasks, projects, dti] = await Promise.all([
     indicatorViews(k, year),
