@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { signIn } from './helpers';
 
-const publicPages = ['/', '/dich-vu-cong', '/thu-tuc', '/tra-cuu', '/chi-so-766', '/phan-anh', '/gop-y', '/dang-nhap', '/dang-ky', '/quen-mat-khau', '/khong-co-trang-nay'];
+const publicPages = ['/', '/dich-vu-cong', '/thu-tuc', '/tra-cuu', '/chi-so-766', '/phan-anh', '/phan-anh/gui', '/gop-y', '/dang-nhap', '/dang-ky', '/quen-mat-khau', '/khong-co-trang-nay'];
 const adminPages = ['/lam-viec', '/quan-tri/thu-tuc', '/quan-tri/don-vi', '/quan-tri/co-quan', '/quan-tri/can-bo', '/quan-tri/vai-tro', '/quan-tri/quy-trinh', '/quan-tri/quy-trinh?thu-tuc=2.000488', '/quan-tri/lich', '/quan-tri/hang-doi', '/quan-tri/nhat-ky', '/lam-viec/phan-anh', '/lam-viec/phan-anh/tong-hop', '/lam-viec/gop-y/moi'];
 
 async function audit(page: import('@playwright/test').Page, url: string) {

@@ -95,3 +95,35 @@ test.describe('feedback and petitions', () => {
     await expect(c.getByTestId('report-state')).toHaveText('Đã đóng');
   });
 });
+
+test('someone without an account proves an email address with the mailed code and reports', async ({ page }) => {
+  const dataDir = process.env.E2E_DATA_DIR!;
+  const email = `khach.${Date.now()}@example.vn`;
+  await page.goto('/phan-anh/gui');
+  await page.getByLabel('Thư điện tử').fill(email);
+  await page.getByRole('button', { name: 'Gửi mã xác thực' }).click();
+  await expect(page.getByLabel(/^Mã xác thực \(6 số\)/)).toBeVisible();
+  // Without SMTP the server writes mail to DATA_DIR/mail as .eml files: read the code there.
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { simpleParser } = await import('mailparser');
+  let code = '';
+  await expect.poll(async () => {
+    const dir = path.join(dataDir, 'mail');
+    for (const f of existsSync(dir) ? readdirSync(dir) : []) {
+      const mail = await simpleParser(readFileSync(path.join(dir, f)));
+      if (mail.to && JSON.stringify(mail.to).includes(email)) code = mail.subject?.match(/(\d{6})$/)?.[1] ?? code;
+    }
+    return code;
+  }, { timeout: 15_000 }).toMatch(/^\d{6}$/);
+  await page.getByLabel(/^Mã xác thực \(6 số\)/).fill(code);
+  await page.getByRole('button', { name: 'Xác nhận' }).click();
+  await page.getByLabel('Họ và tên').fill('Khách Vãng Lai');
+  await page.getByLabel('Lĩnh vực').first().click();
+  await page.getByRole('option', { name: 'Trật tự đô thị, xây dựng' }).click();
+  await page.getByLabel('Tiêu đề').fill('Vật liệu xây dựng chắn đường');
+  await page.getByLabel('Nội dung').fill('Cát, đá đổ chắn nửa lòng đường nhiều ngày chưa dọn.');
+  await page.getByLabel('Địa chỉ').fill('Đường Lê Hoàn, phường Phủ Lý');
+  await page.getByRole('button', { name: 'Gửi phản ánh' }).click();
+  await expect(page.getByTestId('report-sent')).toContainText(/PA-\d{4}-\d{6}/);
+  await expect(page.getByText(`Kết quả xử lý sẽ được gửi tới ${email}.`)).toBeVisible();
+});

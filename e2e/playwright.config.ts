@@ -11,6 +11,9 @@ import { defineConfig, devices } from '@playwright/test';
  */
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'congso-e2e-'));
+// Workers load this file again: they must find the same directory (specs read the demo keys and
+// the mail written there), so the first evaluation hands it down through the environment.
+process.env.E2E_DATA_DIR = dataDir;
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export default defineConfig({

@@ -178,7 +178,7 @@ export function App() {
           <Route path="/gop-y/:id" element={<ConsultationPage />} />
           <Route path="/lam-viec/gop-y/moi" element={<Guard action="feedback.consultation.manage"><ConsultationFormPage /></Guard>} />
           <Route path="/phan-anh" element={<PublicReportsPage />} />
-          <Route path="/phan-anh/gui" element={<Guard><ReportFormPage /></Guard>} />
+          <Route path="/phan-anh/gui" element={<ReportFormPage />} />
           <Route path="/phan-anh/cua-toi" element={<Guard><ReportQueuePage mine /></Guard>} />
           <Route path="/phan-anh/cua-toi/:id" element={<Guard><ReportCasePage /></Guard>} />
           <Route path="/phan-anh/:code" element={<PublicReportPage />} />

@@ -74,8 +74,61 @@ function BoundaryMap({ point, onPick, markers = [], label }: { point?: { lat: nu
   return <div ref={el} role="application" aria-label={label} style={{ height: 360, width: '100%', background: '#f8fafc', borderRadius: 8 }} />;
 }
 
+/** Proves an email address with a one-time code, for people who report without an account. */
+function ContactVerify({ onVerified }: { onVerified: (token: string, email: string) => void }) {
+  const { t } = useTranslation();
+  const [email, setEmail] = useState('');
+  const [pending, setPending] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [err, setErr] = useState<unknown>(null);
+  async function ask(e: FormEvent) {
+    e.preventDefault();
+    setErr(null);
+    try {
+      setPending((await post<{ id: string }>('/api/feedback/contacts', { email })).id);
+    } catch (x) {
+      setErr(x);
+    }
+  }
+  async function check(e: FormEvent) {
+    e.preventDefault();
+    setErr(null);
+    try {
+      const r = await post<{ token: string; email: string }>(`/api/feedback/contacts/${pending}/confirm`, { code });
+      onVerified(r.token, r.email);
+    } catch (x) {
+      setErr(x);
+    }
+  }
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="contact-title">
+      <Title order={2} size="h4" id="contact-title">{t('feedback.noAccountTitle')}</Title>
+      <Text size="sm" mb="sm">{t('feedback.noAccountText')} <Anchor component={Link} to="/dang-nhap?sau=/phan-anh/gui">{t('feedback.signInInstead')}</Anchor></Text>
+      {!pending ? (
+        <form onSubmit={ask} noValidate aria-label={t('feedback.sendCode')}>
+          <Group align="flex-end" wrap="wrap">
+            <TextInput label={t('feedback.email')} type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fieldError(err, 'email')} w={320} maw="100%" />
+            <Button type="submit">{t('feedback.sendCode')}</Button>
+          </Group>
+        </form>
+      ) : (
+        <form onSubmit={check} noValidate aria-label={t('feedback.confirmCode')}>
+          <Group align="flex-end" wrap="wrap">
+            <TextInput label={t('feedback.code6')} description={t('feedback.codeSent', { email })} required value={code} onChange={(e) => setCode(e.currentTarget.value)} error={fieldError(err, 'code')} w={320} maw="100%" inputMode="numeric" autoComplete="one-time-code" />
+            <Button type="submit">{t('feedback.confirmCode')}</Button>
+          </Group>
+        </form>
+      )}
+      {err instanceof ApiError && !err.fields.length ? <ErrorAlert error={err} /> : null}
+    </Paper>
+  );
+}
+
 export function ReportFormPage() {
   const { t } = useTranslation();
+  const me = useMe();
+  const [contact, setContact] = useState<{ token: string; email: string } | null>(null);
+  const [reporterName, setReporterName] = useState('');
   const cats = useQuery({ queryKey: ['feedback', 'categories'], queryFn: () => get<Category[]>('/api/feedback/categories') });
   const [category, setCategory] = useState<string | null>(null);
   const [title, setTitle] = useState('');
@@ -101,7 +154,8 @@ export function ReportFormPage() {
       const photos = await Promise.all(files.map(async (f) => ({ name: f.name, data: await toBase64(f) })));
       const r = await post<ReportView>('/api/feedback/reports', {
         categoryCode: category ?? '', title, body, ...(point ? point : {}), address: address || null, showName, keepPhotoLocation: keepLocation, photos,
-      }, { 'idempotency-key': key() });
+        ...(contact ? { reporter: { name: reporterName } } : {}),
+      }, { 'idempotency-key': key(), ...(contact ? { 'x-contact-token': contact.token } : {}) });
       setDone(r);
     } catch (err) {
       setError(err);
@@ -115,10 +169,20 @@ export function ReportFormPage() {
         <Alert color="green" role="status" data-testid="report-sent">
           {t('feedback.sent', { code: done.code })} {done.unitCode ? t('feedback.routedTo', { unit: done.unitCode }) : ''}
         </Alert>
+        {contact && <Text>{t('feedback.weWillMail', { email: contact.email })}</Text>}
         <Group>
-          <Button component={Link} to={`/phan-anh/cua-toi/${done.id}`}>{t('feedback.follow')}</Button>
+          {me.data && <Button component={Link} to={`/phan-anh/cua-toi/${done.id}`}>{t('feedback.follow')}</Button>}
           <Button variant="default" onClick={() => { setDone(null); setTitle(''); setBody(''); setFiles([]); }}>{t('feedback.another')}</Button>
         </Group>
+      </Page>
+    );
+  }
+  if (me.isLoading) return <Loading />;
+  if (!me.data && !contact) {
+    return (
+      <Page title={t('feedback.newTitle')}>
+        <Text>{t('feedback.newIntro')}</Text>
+        <ContactVerify onVerified={(token, email) => setContact({ token, email })} />
       </Page>
     );
   }
@@ -127,6 +191,7 @@ export function ReportFormPage() {
       <Text>{t('feedback.newIntro')}</Text>
       <form onSubmit={submit} noValidate aria-label={t('feedback.newTitle')}>
         <Stack>
+          {contact && <TextInput label={t('feedback.yourName')} description={t('feedback.verifiedAs', { email: contact.email })} required value={reporterName} onChange={(e) => setReporterName(e.currentTarget.value)} error={fieldError(error, 'reporter.name')} />}
           <Select label={t('feedback.category')} required data={(cats.data ?? []).map((c) => ({ value: c.code, label: c.urgent ? `${c.name} — ${t('feedback.urgent')}` : c.name }))} value={category} onChange={setCategory} error={fieldError(error, 'categoryCode')} searchable />
           <TextInput label={t('feedback.titleLabel')} required value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={fieldError(error, 'title')} maxLength={200} />
           <Textarea label={t('feedback.body')} required minRows={4} autosize value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fieldError(error, 'body')} maxLength={5000} />
