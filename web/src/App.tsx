@@ -22,6 +22,9 @@ import { Index766Page } from './pages/Index766';
 import { JobsPage } from './pages/Jobs';
 import { LoginPage } from './pages/Login';
 import { OfficialsPage } from './pages/Officials';
+import { OperationsPage } from './pages/Operations';
+import { OperationsDtiPage } from './pages/OperationsDti';
+import { OperationsProgrammePage } from './pages/OperationsProgramme';
 import { ProcessDefinitionsPage } from './pages/ProcessDefinitions';
 import { CatalogueEditorPage } from './pages/CatalogueEditor';
 import { ProceduresPage } from './pages/Procedures';
@@ -190,7 +193,10 @@ export function App() {
           <Route path="/lam-viec/van-ban/:id" element={<Guard kinds={['official']}><DocumentPage /></Guard>} />
           <Route path="/kiem-tra-chu-ky" element={<VerifyPdfPage />} />
           <Route path="/lam-viec/mot-cua" element={<Guard action="services.dossier.receive"><DeskPage /></Guard>} />
-          {work.slice(1).filter((w) => !['/lam-viec/ho-so', '/lam-viec/mot-cua', '/lam-viec/phan-anh', '/lam-viec/van-ban'].includes(w.to)).map((w) => (
+          <Route path="/lam-viec/dieu-hanh" element={<Guard action="operations.dashboard.read"><OperationsPage /></Guard>} />
+          <Route path="/lam-viec/dieu-hanh/chuong-trinh" element={<Guard action="operations.programme.read"><OperationsProgrammePage /></Guard>} />
+          <Route path="/lam-viec/dieu-hanh/dti" element={<Guard action="operations.programme.read"><OperationsDtiPage /></Guard>} />
+          {work.slice(1).filter((w) => !['/lam-viec/ho-so', '/lam-viec/mot-cua', '/lam-viec/phan-anh', '/lam-viec/van-ban', '/lam-viec/dieu-hanh'].includes(w.to)).map((w) => (
             <Route key={w.to} path={w.to} element={<Guard><ComingPage title={w.label} /></Guard>} />
           ))}
           <Route path="/quan-tri/don-vi" element={<Guard action="org.unit.manage"><UnitsPage /></Guard>} />
