@@ -216,6 +216,9 @@ export function OperationsPage() {
             {['figures', 'children'].map((tb) => ['xlsx', 'csv'].map((fm) => (
               <Button key={`${tb}-${fm}`} size="xs" variant="light" component="a" href={`/api/operations/export/${tb}?format=${fm}${exportQs}`}>{t(`operations.table.${tb}`)} (.{fm})</Button>
             )))}
+            {d.level.kind === 'province' && ['pdf', 'xlsx'].map((fm) => (
+              <Button key={`m-${fm}`} size="xs" variant="light" component="a" href={`/api/operations/reports/monthly?month=${d.period.to.slice(0, 7)}&format=${fm}`} data-testid={`monthly-${fm}`}>{t('operations.monthly')} {d.period.to.slice(5, 7)}/{d.period.to.slice(0, 4)} (.{fm})</Button>
+            ))}
             <Button size="xs" variant="light" component={Link} to="/lam-viec/dieu-hanh/chuong-trinh">{t('operations.programme')}</Button>
             <Button size="xs" variant="light" component={Link} to="/lam-viec/dieu-hanh/dti">{t('operations.dti')}</Button>
           </Group>
