@@ -19,6 +19,7 @@ import { seedDocumentsDemo } from './seed.js';
 export { OUTGOING_TYPE, outgoingCaseType } from './outgoing.workflow.js';
 export { INCOMING_TYPE, incomingCaseType } from './incoming.workflow.js';
 export { DOC_TYPES } from './types.js';
+export { signAsAgency } from './agency-sign.js';
 
 export const documentsModule: Module = {
   name: 'documents',

@@ -6,7 +6,8 @@ import { idempotent } from '../../kernel/idempotency.js';
 import type { Kernel } from '../../kernel/index.js';
 import { label } from '../../kernel/workflow/definition.js';
 import { accountsFor, findAccountId, getAccount } from '../identity/index.js';
-import { findUnitByCode, getAgencyByCode } from '../org/index.js';
+import { signAsAgency } from '../documents/index.js';
+import { findUnitByCode, getAgency, getAgencyByCode } from '../org/index.js';
 import type { Procedure } from './catalogue.schema.js';
 import * as catalogue from './catalogue.repo.js';
 import { definitionFor, DOSSIER_TYPE, type DossierAction, dossierCaseType } from './dossier.workflow.js';
@@ -548,7 +549,13 @@ export async function rate(k: Kernel, ctx: Ctx, id: string, input: { rating: 'sa
 async function issueResult(k: Kernel, tx: Tx, ctx: Ctx, id: string, at: Date): Promise<void> {
   const d = (await repo.dossier(tx, id))!;
   const { p } = await procedureOf(tx, d.procedure_code, d.procedure_version);
-  const pdf = await resultPdf(d, p, ctx.actor?.name ?? '', at);
+  const unsigned = await resultPdf(d, p, ctx.actor?.name ?? '', at);
+  // Signed with the deciding agency's organisation signature (a commune's: its People's Committee),
+  // so that the result the applicant downloads verifies anywhere (pdfsig, Adobe, the national validator).
+  const agency = d.agency_id ? await getAgency(tx, d.agency_id) : await getAgencyByCode(tx, `UBND-${(d.unit_path ?? '').split('.').pop()}`);
+  const signed = agency ? await signAsAgency(k, agency, unsigned, `Kết quả giải quyết hồ sơ ${d.code}`, at) : null;
+  if (!signed) k.log.warn({ dossier: d.code, agency: agency?.code }, 'no organisation key for this agency: the result is issued unsigned');
+  const pdf = signed ?? unsigned;
   const f = await k.files.put(tx, ctx, `ket-qua-${d.code}.pdf`, pdf, { allow: ['application/pdf'] });
   await repo.addDossierFiles(tx, id, [{ fileId: f.id, component: 'ket_qua', kind: 'result' }]);
   await repo.updateDossier(tx, id, { result_file_id: f.id });
