@@ -13,6 +13,7 @@ import { procedureGetRoute } from './routes/procedure-get.js';
 import { procedureSaveRoute } from './routes/procedure-save.js';
 import { proceduresSearchRoute } from './routes/procedures-search.js';
 import { publicPagesRoutes } from './routes/public-pages.js';
+import { trackingPageRoute } from './routes/tracking-page.js';
 import { sectorsListRoute } from './routes/sectors-list.js';
 import { codePatternSaveRoute } from './routes/code-pattern-save.js';
 import { dossierActRoute } from './routes/dossier-act.js';
@@ -172,6 +173,7 @@ export const servicesModule: Module = {
     procedureSaveRoute(app, k);
     catalogueImportRoute(app, k);
     publicPagesRoutes(app, k);
+    trackingPageRoute(app, k);
     draftCreateRoute(app, k);
     draftsListRoute(app, k);
     draftGetRoute(app, k);

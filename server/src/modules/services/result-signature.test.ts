@@ -38,7 +38,7 @@ const call = async (s: TestSession, method: 'GET' | 'POST' | 'PUT', url: string,
 };
 const key = () => ({ 'idempotency-key': `k-${randomUUID()}` });
 
-describe('signed results', () => {
+describe('signed results and tracking', () => {
   it('signs the result of a Department of Justice dossier with the department’s organisation signature', async () => {
     const draft = (await call(citizen, 'POST', '/api/dossier-drafts', { procedureCode: '2.000488' })).json;
     await call(citizen, 'PUT', `/api/dossier-drafts/${draft.id}`, {
@@ -65,6 +65,18 @@ describe('signed results', () => {
     expect(report.signatures).toHaveLength(1);
     expect(report.signatures[0]!.indication).toBe('TOTAL_PASSED');
     expect(report.signatures[0]!.signer?.subject ?? JSON.stringify(report.signatures[0])).toMatch(/Sở Tư pháp/);
+
+    // Tracking without JavaScript: a server-rendered page, nothing personal on it.
+    const page = await env.app.inject({ method: 'GET', url: `/tra-cuu-ho-so?ma=${encodeURIComponent(filed.json.code)}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('Đã có kết quả');
+    expect(page.body).toContain('Sở Tư pháp');
+    expect(page.body).not.toContain('Nguyễn Văn An');
+    expect(page.body).not.toContain('<script');
+    const missing = await env.app.inject({ method: 'GET', url: '/tra-cuu-ho-so?ma=KHONG-CO-MA-NAY' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('Không tìm thấy hồ sơ mã «KHONG-CO-MA-NAY»');
 
     const f = path.join(mkdtempSync(path.join(tmpdir(), 'congso-result-')), 'ket-qua.pdf');
     writeFileSync(f, bytes);
