@@ -28,3 +28,9 @@ test("officials' pages have no serious accessibility violations", async ({ page 
   await expect(page).toHaveURL(/\/lam-viec/);
   for (const url of adminPages) await audit(page, url);
 });
+
+// The operations centre's pages, apart: the officials' list above is already near the test's time limit.
+test("officials' operations-centre pages have no serious accessibility violations", async ({ page }) => {
+  await signIn(page, 'lanhdao@ninhbinh.gov.vn', { totp: true });
+  for (const url of ['/lam-viec/dieu-hanh', '/lam-viec/dieu-hanh?man-hinh=1', '/lam-viec/dieu-hanh?unit=13285', '/lam-viec/dieu-hanh/chuong-trinh', '/lam-viec/dieu-hanh/dti']) await audit(page, url);
+});
