@@ -3,7 +3,7 @@ import path from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
-import { signIn } from './helpers';
+import { serverDb, signIn } from './helpers';
 
 const GEO = path.resolve(import.meta.dirname, '../../shared/data/admin-units/geojson/37_ninh_binh');
 
@@ -126,4 +126,36 @@ test('someone without an account proves an email address with the mailed code an
   await page.getByRole('button', { name: 'Gửi phản ánh' }).click();
   await expect(page.getByTestId('report-sent')).toContainText(/PA-\d{4}-\d{6}/);
   await expect(page.getByText(`Kết quả xử lý sẽ được gửi tới ${email}.`)).toBeVisible();
+});
+
+test('an overdue report is reported to the commune leader, who sees it escalated among the overdue', async ({ browser }) => {
+  const op = await (await browser.newContext()).newPage();
+  await signIn(op, 'tiepnhan@ninhbinh.gov.vn', { totp: true });
+  const csrf = decodeURIComponent((await op.context().cookies()).find((c) => c.name === 'congso_csrf')!.value);
+  const filed = await op.request.post('/api/feedback/reports', {
+    headers: { 'x-csrf-token': csrf, 'idempotency-key': `e2e-${Date.now()}` },
+    data: { categoryCode: 'moi_truong', title: 'Rác tồn đọng ở chợ', body: 'Rác tồn đọng ở chợ Phủ Lý ba ngày chưa thu gom.', unitCode: '13285', channel: 'hotline', reporter: { name: 'Trần Văn Chợ' } },
+  });
+  expect(filed.status()).toBe(201);
+  const { id, code } = await filed.json();
+
+  // Two working days pass without triage: move its deadline into the past and let the server's sweep run now.
+  const db = await serverDb();
+  try {
+    await db.query(`UPDATE case_clock SET due_at = now() - interval '1 hour', warn_at = now() - interval '2 hours' WHERE case_id = $1`, [id]);
+    await db.query(`UPDATE feedback_report SET due_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+    await db.query(`INSERT INTO outbox (topic, payload, dedupe_key) VALUES ('workflow.sla.sweep', $1, $2)`, [JSON.stringify({ at: new Date().toISOString() }), `e2e-sweep-${id}`]);
+  } finally {
+    await db.end();
+  }
+
+  const leader = await (await browser.newContext()).newPage();
+  await signIn(leader, 'phuly@ninhbinh.gov.vn', { totp: true });
+  await expect.poll(async () => {
+    await leader.goto('/lam-viec/phan-anh?loc=qua-han');
+    return leader.getByRole('row', { name: new RegExp(code) }).getByText('Đã báo cáo lãnh đạo cấp 1').count();
+  }, { timeout: 20_000 }).toBe(1);
+  await leader.getByRole('link', { name: code }).click();
+  await expect(leader.getByTestId('report-escalation')).toHaveText('Đã báo cáo lãnh đạo cấp 1');
+  await expect(leader.getByText('Đã quá hạn').first()).toBeVisible();
 });

@@ -20,3 +20,20 @@ export async function signIn(page: Page, identifier: string, opts: { totp?: bool
   // Signed in only once the app has left the sign-in page: navigating earlier would abort the request.
   await expect(page).not.toHaveURL(/\/dang-nhap/);
 }
+
+/**
+ * The e2e server's own database (the embedded PostgreSQL under E2E_DATA_DIR), for the few steps a
+ * browser cannot take: letting time pass for a deadline. Port from postmaster.pid, password from
+ * the file `congso start` keeps beside it.
+ */
+export async function serverDb() {
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const pg = (await import('pg')).default;
+  const dir = process.env.E2E_DATA_DIR!;
+  const port = Number(readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
+  const password = readFileSync(path.join(dir, 'pg-password'), 'utf8').trim();
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'congso' });
+  await client.connect();
+  return client;
+}
