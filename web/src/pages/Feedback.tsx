@@ -22,11 +22,25 @@ interface ReportView {
   reporterName: string | null; reporterContact: { phone: string | null; email: string | null } | null;
   state: string; stateLabel: string; dueAt: string | null; overdue: boolean; escalationLevel: number; answer: string | null;
   publishedAt: string | null; rating: { value: string; reason: string | null } | null; createdAt: string;
-  photos: { position: number; url: string }[]; version: number; allowedActions: { action: string; label: string }[];
+  photos: { position: number; url: string; kind: 'photo' | 'video'; status: string }[]; version: number; allowedActions: { action: string; label: string }[];
   history: { seq: number; label: string; toLabel: string; actor: string | null; at: string; note: string | null }[];
   clocks: { step: string; dueAt: string; pausedAt: string | null; stoppedAt: string | null; breachedAt: string | null }[];
 }
-interface PublicReport { code: string; category: { name: string }; title: string; body: string; location: { lat: number; lon: number } | null; reporterName: string | null; stateLabel: string; createdAt: string; answer: string | null; publishedAt: string | null; photos: { url: string }[]; followers: number }
+interface PublicReport { code: string; category: { name: string }; title: string; body: string; location: { lat: number; lon: number } | null; reporterName: string | null; stateLabel: string; createdAt: string; answer: string | null; publishedAt: string | null; photos: { url: string; kind: 'photo' | 'video' }[]; followers: number }
+
+/** A report's photos and videos (a video still being re-encoded is announced, not shown). */
+function Media({ items }: { items: { url: string; kind: 'photo' | 'video'; status?: string }[] }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {items.map((p, i) => p.kind === 'video'
+        ? p.status && p.status !== 'ready'
+          ? <Text key={p.url} size="sm" c="dimmed">{p.status === 'failed' ? t('feedback.videoFailed') : t('feedback.videoProcessing')}</Text>
+          : <video key={p.url} src={p.url} controls preload="metadata" style={{ maxWidth: '100%', maxHeight: 360 }} aria-label={t('feedback.videoAlt', { n: i + 1 })} />
+        : <img key={p.url} src={p.url} alt={t('feedback.photoAlt', { n: i + 1 })} style={{ maxWidth: '100%', maxHeight: 360 }} />)}
+    </>
+  );
+}
 interface Summary { id: string; code: string; title: string; stateLabel: string; unitCode: string | null; createdAt: string; dueAt: string | null; overdue: boolean; escalationLevel: number }
 
 const key = () => `k-${crypto.randomUUID()}`;
@@ -138,6 +152,7 @@ export function ReportFormPage() {
   const [showName, setShowName] = useState(false);
   const [keepLocation, setKeepLocation] = useState(false);
   const [files, setFiles] = useState<File[]>([]);
+  const [video, setVideo] = useState<File | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<ReportView | null>(null);
@@ -152,8 +167,9 @@ export function ReportFormPage() {
     setError(null);
     try {
       const photos = await Promise.all(files.map(async (f) => ({ name: f.name, data: await toBase64(f) })));
+      const videos = video ? [{ name: video.name, data: await toBase64(video) }] : [];
       const r = await post<ReportView>('/api/feedback/reports', {
-        categoryCode: category ?? '', title, body, ...(point ? point : {}), address: address || null, showName, keepPhotoLocation: keepLocation, photos,
+        categoryCode: category ?? '', title, body, ...(point ? point : {}), address: address || null, showName, keepPhotoLocation: keepLocation, photos, videos,
         ...(contact ? { reporter: { name: reporterName } } : {}),
       }, { 'idempotency-key': key(), ...(contact ? { 'x-contact-token': contact.token } : {}) });
       setDone(r);
@@ -216,6 +232,11 @@ export function ReportFormPage() {
             <label htmlFor="report-photos"><Text fw={500} size="sm">{t('feedback.photos')}</Text></label>
             <input id="report-photos" type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={(e) => setFiles(Array.from(e.currentTarget.files ?? []).slice(0, 5))} />
             {fieldError(error, 'photos.0') && <Text c="red" size="sm" role="alert">{fieldError(error, 'photos.0')}</Text>}
+          </div>
+          <div>
+            <label htmlFor="report-video"><Text fw={500} size="sm">{t('feedback.video')}</Text></label>
+            <input id="report-video" type="file" accept="video/mp4,video/quicktime,video/webm" onChange={(e) => setVideo(e.currentTarget.files?.[0] ?? null)} />
+            {fieldError(error, 'videos.0') && <Text c="red" size="sm" role="alert">{fieldError(error, 'videos.0')}</Text>}
           </div>
           <Checkbox label={t('feedback.showName')} checked={showName} onChange={(e) => setShowName(e.currentTarget.checked)} />
           <Checkbox label={t('feedback.keepLocation')} checked={keepLocation} onChange={(e) => setKeepLocation(e.currentTarget.checked)} />
@@ -282,7 +303,7 @@ export function PublicReportPage() {
     <Page title={`${d.code} — ${d.title}`}>
       <Text size="sm" c="dimmed">{d.category.name} · {fmtDate(d.createdAt)} · {d.reporterName ?? t('feedback.anonymous')} · <Badge variant="light" tt="none">{d.stateLabel}</Badge></Text>
       <Text style={{ whiteSpace: 'pre-wrap' }}>{d.body}</Text>
-      {d.photos.map((p, i) => <img key={p.url} src={p.url} alt={t('feedback.photoAlt', { n: i + 1 })} style={{ maxWidth: '100%', maxHeight: 360 }} />)}
+      <Media items={d.photos} />
       <Paper withBorder p="md" component="section" aria-labelledby="answer-title">
         <Title order={2} size="h4" id="answer-title">{t('feedback.answer')}</Title>
         {d.answer ? <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="public-answer">{d.answer}</Text> : <Text c="dimmed">{t('feedback.noAnswer')}</Text>}
@@ -395,7 +416,7 @@ export function ReportCasePage() {
         </Table.Tbody>
       </Table>
       <Text style={{ whiteSpace: 'pre-wrap' }}>{d.body}</Text>
-      {d.photos.map((p, i) => <img key={p.url} src={p.url} alt={t('feedback.photoAlt', { n: i + 1 })} style={{ maxWidth: '100%', maxHeight: 320 }} />)}
+      <Media items={d.photos} />
       {d.location && <BoundaryMap point={d.location} label={t('feedback.mapLabel')} />}
       {d.answer && (
         <Paper withBorder p="md"><Title order={2} size="h4">{t('feedback.answer')}</Title><Text style={{ whiteSpace: 'pre-wrap' }}>{d.answer}</Text></Paper>

@@ -32,6 +32,7 @@ export const submitBody = z.object({
   }).strict().optional(),
   unitCode: z.string().regex(/^\d{5}$/, 'Mã xã, phường gồm 5 chữ số').nullable().optional(),
   photos: z.array(z.object({ name: z.string().min(1).max(255), data: z.string().max(15_000_000, 'Ảnh quá lớn').base64('Ảnh phải mã hóa base64') }).strict()).max(5, 'Tối đa 5 ảnh').optional(),
+  videos: z.array(z.object({ name: z.string().min(1).max(255), data: z.string().max(42_000_000, 'Video quá lớn').base64('Video phải mã hóa base64') }).strict()).max(1, 'Tối đa 1 video').optional(),
 }).strict();
 
 const clock = z.object({ step: z.string(), dueAt: z.date(), pausedAt: z.date().nullable(), stoppedAt: z.date().nullable(), breachedAt: z.date().nullable() });
@@ -65,7 +66,7 @@ export const reportViewSchema = z.object({
   duplicateOf: z.string().nullable(),
   hidden: z.boolean(),
   createdAt: z.date(),
-  photos: z.array(z.object({ position: z.number(), url: z.string(), width: z.number().nullable(), height: z.number().nullable() })),
+  photos: z.array(z.object({ position: z.number(), url: z.string(), width: z.number().nullable(), height: z.number().nullable(), kind: z.enum(['photo', 'video']), status: z.string() })),
   followers: z.number(),
   following: z.boolean(),
   version: z.number(),
@@ -89,7 +90,7 @@ export const publicReportSchema = z.object({
   answer: z.string().nullable(),
   publishedAt: z.date().nullable(),
   rating: z.enum(['satisfied', 'unsatisfied']).nullable(),
-  photos: z.array(z.object({ position: z.number(), url: z.string() })),
+  photos: z.array(z.object({ position: z.number(), url: z.string(), kind: z.enum(['photo', 'video']) })),
   followers: z.number(),
 });
 

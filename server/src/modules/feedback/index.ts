@@ -6,7 +6,7 @@ import type { Kernel, Module } from '../../kernel/index.js';
 import './errors.js';
 import { AUTOCLOSE_TOPIC, autoClose, digest, DIGEST_TOPIC, ESCALATE_TOPIC, escalate, reportAlerts } from './report.alerts.js';
 import * as repo from './report.repo.js';
-import { act, importBoundaries } from './report.service.js';
+import { act, encodeVideo, importBoundaries, VIDEO_TOPIC } from './report.service.js';
 import { REPORT_TYPE, reportCaseType } from './report.workflow.js';
 import { boundariesRoutes } from './routes/boundaries.js';
 import { categoriesListRoute } from './routes/categories-list.js';
@@ -116,6 +116,7 @@ export const feedbackModule: Module = {
   handlers(k) {
     k.workflow.register(reportCaseType);
     k.workflow.onSla(REPORT_TYPE, reportAlerts(k));
+    k.outbox.on<{ reportId: string; position: number; keepLocation: boolean }>(VIDEO_TOPIC, (m) => encodeVideo(k, m.payload));
     k.outbox.on<{ id: string; level: number }>(ESCALATE_TOPIC, (m) => escalate(k, m.payload.id, m.payload.level));
     const system = systemCtx('feedback.autoclose');
     k.outbox.every(AUTOCLOSE_TOPIC, 3_600_000, async () => {

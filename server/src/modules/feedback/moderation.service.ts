@@ -44,6 +44,7 @@ export async function moderatePhoto(k: Kernel, ctx: Ctx, id: string, position: n
   const m = (await repo.media(k.db, id)).find((x) => x.position === position);
   if (!m) throw feedbackErrors.notFound();
   let replacement: Buffer | null = null;
+  if (input.blur?.length && m.kind !== 'photo') throw errors.conflict('Chỉ làm mờ được ảnh; với video, hãy ẩn video');
   if (input.blur?.length) {
     const f = await k.files.meta(k.db, m.file_id);
     if (!f) throw feedbackErrors.notFound();

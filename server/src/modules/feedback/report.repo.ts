@@ -68,6 +68,8 @@ export interface MediaRow {
   size: number;
   kept_location: boolean;
   hidden: boolean;
+  kind: 'photo' | 'video';
+  status: 'processing' | 'ready' | 'failed';
 }
 
 // ——— Categories ———
@@ -314,9 +316,9 @@ export async function dueForAssignees(db: Executor, until: Date) {
 
 // ——— Media, followers, keys, blocks ———
 
-export async function addMedia(db: Executor, m: Omit<MediaRow, 'hidden'>): Promise<void> {
-  await sql`INSERT INTO feedback_media (report_id, file_id, position, mime, width, height, size, kept_location)
-    VALUES (${m.report_id}, ${m.file_id}, ${m.position}, ${m.mime}, ${m.width}, ${m.height}, ${m.size}, ${m.kept_location})`.execute(db);
+export async function addMedia(db: Executor, m: Omit<MediaRow, 'hidden' | 'kind' | 'status'> & { kind?: MediaRow['kind']; status?: MediaRow['status'] }): Promise<void> {
+  await sql`INSERT INTO feedback_media (report_id, file_id, position, mime, width, height, size, kept_location, kind, status)
+    VALUES (${m.report_id}, ${m.file_id}, ${m.position}, ${m.mime}, ${m.width}, ${m.height}, ${m.size}, ${m.kept_location}, ${m.kind ?? 'photo'}, ${m.status ?? 'ready'})`.execute(db);
 }
 
 export async function media(db: Executor, reportId: string): Promise<MediaRow[]> {
@@ -324,9 +326,14 @@ export async function media(db: Executor, reportId: string): Promise<MediaRow[]>
   return r.rows;
 }
 
-export async function setMedia(db: Executor, reportId: string, position: number, patch: { file_id?: string; hidden?: boolean; size?: number }): Promise<boolean> {
+export async function setMedia(
+  db: Executor, reportId: string, position: number,
+  patch: { file_id?: string; hidden?: boolean; size?: number; status?: MediaRow['status']; mime?: string; width?: number; height?: number },
+): Promise<boolean> {
   const r = await sql`UPDATE feedback_media SET file_id = coalesce(${patch.file_id ?? null}, file_id), hidden = coalesce(${patch.hidden ?? null}, hidden),
-    size = coalesce(${patch.size ?? null}, size) WHERE report_id = ${reportId} AND position = ${position}`.execute(db);
+    size = coalesce(${patch.size ?? null}, size), status = coalesce(${patch.status ?? null}, status), mime = coalesce(${patch.mime ?? null}, mime),
+    width = coalesce(${patch.width ?? null}, width), height = coalesce(${patch.height ?? null}, height)
+    WHERE report_id = ${reportId} AND position = ${position}`.execute(db);
   return Number(r.numAffectedRows ?? 0) > 0;
 }
 

@@ -9,6 +9,7 @@ import { findUnitByCode, findProvinceUnit, getAgencyByCode } from '../org/index.
 import { feedbackErrors } from './errors.js';
 import { BoundaryIndex, parseFeatures, simplify } from './geo.js';
 import { MAX_PHOTOS, type ProcessedPhoto, processPhoto } from './media.js';
+import { probeVideo, transcodeVideo, type VideoInfo } from './video.js';
 import * as repo from './report.repo.js';
 import type { Channel, ReportRow } from './report.repo.js';
 import { DEFAULT_LIMITS, definitionFor, FINAL_STATES, type Limits, REPORT_TYPE, type ReportKind, reportCaseType } from './report.workflow.js';
@@ -24,6 +25,7 @@ export const READ = 'feedback.read';
 export const FILE = 'feedback.report.file';
 export const MODERATE = 'feedback.moderate';
 export const CATEGORY_MANAGE = 'feedback.category.manage';
+export const VIDEO_TOPIC = 'feedback.video.encode';
 
 const isPublicActor = (a: Actor | null | undefined) => a?.kind === 'citizen' || a?.kind === 'business';
 const stateLabel = (s: string) => (reportCaseType.labels as Record<string, string>)[s] ?? s;
@@ -125,7 +127,7 @@ export interface ReportView {
   duplicateOf: string | null;
   hidden: boolean;
   createdAt: Date;
-  photos: { position: number; url: string; width: number | null; height: number | null }[];
+  photos: { position: number; url: string; width: number | null; height: number | null; kind: 'photo' | 'video'; status: string }[];
   followers: number;
   following: boolean;
   version: number;
@@ -149,7 +151,7 @@ export interface PublicReport {
   answer: string | null;
   publishedAt: Date | null;
   rating: 'satisfied' | 'unsatisfied' | null;
-  photos: { position: number; url: string }[];
+  photos: { position: number; url: string; kind: 'photo' | 'video' }[];
   followers: number;
 }
 
@@ -203,7 +205,7 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
     duplicateOf: r.duplicate_of,
     hidden: r.hidden,
     createdAt: r.created_at,
-    photos: media.filter((m) => official || !m.hidden).map((m) => ({ position: m.position, url: `/api/feedback/reports/${r.id}/photos/${m.position}`, width: m.width, height: m.height })),
+    photos: media.filter((m) => official || (!m.hidden && (m.status === 'ready' || isOwn(r, ctx.actor)))).map((m) => ({ position: m.position, url: `/api/feedback/reports/${r.id}/photos/${m.position}`, width: m.width, height: m.height, kind: m.kind, status: m.status })),
     followers: await repo.followerCount(ex, id),
     following: !!ctx.actor && (await repo.followers(ex, id)).includes(ctx.actor.id),
     version: c.version,
@@ -228,7 +230,7 @@ export async function publicView(k: Kernel, code: string): Promise<PublicReport>
 
 async function publicOf(ex: Executor, r: ReportRow): Promise<PublicReport> {
   const cat = await repo.category(ex, r.category_code);
-  const media = (await repo.media(ex, r.id)).filter((m) => !m.hidden);
+  const media = (await repo.media(ex, r.id)).filter((m) => !m.hidden && m.status === 'ready');
   return {
     code: r.code,
     category: { code: r.category_code, name: cat?.name ?? r.category_code },
@@ -244,7 +246,7 @@ async function publicOf(ex: Executor, r: ReportRow): Promise<PublicReport> {
     answer: r.published_at ? r.answer : null,
     publishedAt: r.published_at,
     rating: r.rating,
-    photos: media.map((m) => ({ position: m.position, url: photoUrl(r.code, m.position) })),
+    photos: media.map((m) => ({ position: m.position, url: photoUrl(r.code, m.position), kind: m.kind })),
     followers: await repo.followerCount(ex, r.id),
   };
 }
@@ -254,19 +256,39 @@ export async function publicList(k: Kernel, q: { q?: string; categoryCode?: stri
   return { items: await Promise.all(r.rows.map((x) => publicOf(k.db, x))), total: r.total };
 }
 
-export async function publicPhoto(k: Kernel, code: string, position: number): Promise<Buffer> {
+export async function publicPhoto(k: Kernel, code: string, position: number): Promise<{ mime: string; data: Buffer }> {
   const r = await repo.reportByCode(k.db, code);
   if (!r || !isPublicReport(r)) throw feedbackErrors.notFound();
-  const m = (await repo.media(k.db, r.id)).find((x) => x.position === position && !x.hidden);
+  const m = (await repo.media(k.db, r.id)).find((x) => x.position === position && !x.hidden && x.status === 'ready');
   if (!m) throw feedbackErrors.notFound();
-  return readFile(k, m.file_id);
+  return { mime: m.mime, data: await readFile(k, m.file_id) };
 }
 
-export async function reportPhoto(k: Kernel, ctx: Ctx, id: string, position: number): Promise<Buffer> {
+/** A photo or video of a report for its reporter or officials; a video still being re-encoded is not served to anyone. */
+export async function reportPhoto(k: Kernel, ctx: Ctx, id: string, position: number): Promise<{ mime: string; data: Buffer }> {
   await readable(k.db, ctx, id);
   const m = (await repo.media(k.db, id)).find((x) => x.position === position);
-  if (!m || (m.hidden && isPublicActor(ctx.actor))) throw feedbackErrors.notFound();
-  return readFile(k, m.file_id);
+  if (!m || m.status !== 'ready' || (m.hidden && isPublicActor(ctx.actor))) throw feedbackErrors.notFound();
+  return { mime: m.mime, data: await readFile(k, m.file_id) };
+}
+
+/** The job that re-encodes a report's video (outbox topic VIDEO_TOPIC). A video ffmpeg cannot read is marked failed, not retried. */
+export async function encodeVideo(k: Kernel, p: { reportId: string; position: number; keepLocation: boolean }): Promise<void> {
+  const m = (await repo.media(k.db, p.reportId)).find((x) => x.position === p.position);
+  if (!m || m.status !== 'processing') return;
+  const original = await readFile(k, m.file_id);
+  let out: Awaited<ReturnType<typeof transcodeVideo>>;
+  try {
+    out = await transcodeVideo(original, p.keepLocation);
+  } catch (e) {
+    k.log.warn({ report: p.reportId, err: (e as Error).message }, 'video could not be re-encoded');
+    await repo.setMedia(k.db, p.reportId, p.position, { status: 'failed' });
+    return;
+  }
+  await transaction(k.db, async (tx) => {
+    const f = await k.files.put(tx, null, `video-${p.reportId.slice(0, 8)}-${p.position}.mp4`, out.data, { allow: ['video/mp4'] });
+    await repo.setMedia(tx, p.reportId, p.position, { file_id: f.id, status: 'ready', mime: 'video/mp4', size: out.data.length, width: out.width, height: out.height });
+  });
 }
 
 async function readFile(k: Kernel, fileId: string): Promise<Buffer> {
@@ -291,6 +313,8 @@ export interface SubmitInput {
   reporter?: { name: string; phone?: string | null; email?: string | null };
   unitCode?: string | null;
   open311Client?: string;
+  /** At most one short video (checked now, re-encoded by a job). */
+  videos?: { name: string; data: Buffer }[];
 }
 
 export function limitsOf(cat: repo.CategoryRow): Limits {
@@ -324,6 +348,10 @@ export async function submit(k: Kernel, ctx: Ctx, input: SubmitInput, photos: { 
   // Images are checked and re-encoded before the transaction: CPU work holds no database lock.
   const processed: (ProcessedPhoto & { name: string })[] = [];
   for (const [i, p] of photos.entries()) processed.push({ ...(await processPhoto(p.data, `photos.${i}`, input.keepPhotoLocation)), name: p.name });
+  const videos = input.videos ?? [];
+  if (videos.length > 1) throw errors.field('videos', 'max', 'Tối đa 1 video');
+  const probed: (VideoInfo & { name: string; data: Buffer })[] = [];
+  for (const [i, v] of videos.entries()) probed.push({ ...(await probeVideo(v.data, `videos.${i}`)), ...v });
 
   const id = await transaction(k.db, async (tx) => {
     let routing: Routing;
@@ -358,6 +386,13 @@ export async function submit(k: Kernel, ctx: Ctx, input: SubmitInput, photos: { 
     for (const [i, p] of processed.entries()) {
       const f = await k.files.put(tx, ctx, `${code}-${i + 1}.jpg`, p.data, { allow: ['image/jpeg'] });
       await repo.addMedia(tx, { report_id: c.id, file_id: f.id, position: i + 1, mime: 'image/jpeg', width: p.width, height: p.height, size: p.data.length, kept_location: p.keptLocation });
+    }
+    for (const [i, v] of probed.entries()) {
+      // The video as sent (its location still in it) is kept apart and never served; the job makes the copy people see.
+      const f = await k.files.put(tx, ctx, `${code}-video-goc`, v.data, { allow: ['video/*'] });
+      const position = processed.length + i + 1;
+      await repo.addMedia(tx, { report_id: c.id, file_id: f.id, position, mime: f.mime, width: v.width, height: v.height, size: v.data.length, kept_location: !!input.keepPhotoLocation, kind: 'video', status: 'processing' });
+      await k.outbox.enqueue(tx, VIDEO_TOPIC, { reportId: c.id, position, keepLocation: !!input.keepPhotoLocation }, { maxAttempts: 3 });
     }
     if (isPublicActor(actor)) await repo.follow(tx, c.id, actor.id);
     await notify(k, tx, ctx, c.id, 'received');

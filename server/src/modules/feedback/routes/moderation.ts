@@ -26,7 +26,7 @@ export function moderationRoutes(app: App, k: Kernel) {
     config: { access: { action: MODERATE } },
     schema: {
       tags: [TAG], summary: 'Kiểm duyệt ảnh: làm mờ các vùng (khuôn mặt, biển số; tọa độ theo tỷ lệ ảnh) hoặc ẩn ảnh; có lý do, ghi nhật ký',
-      params: z.object({ id: uuidParam, position: z.coerce.number().int().min(1).max(5) }),
+      params: z.object({ id: uuidParam, position: z.coerce.number().int().min(1).max(6) }),
       body: z.object({
         blur: z.array(z.object({ x: fraction, y: fraction, width: fraction, height: fraction }).strict()).max(20).optional(),
         hidden: z.boolean().optional(),

@@ -41,8 +41,11 @@ export function publicReportRoutes(app: App, k: Kernel) {
 
   app.get('/api/feedback/public/:code/photos/:position', {
     config: { access: 'public' },
-    schema: { tags: [TAG], summary: 'Ảnh công khai của phản ánh (đã bỏ siêu dữ liệu vị trí, trừ khi người gửi giữ lại)', params: z.object({ code: reportCode, position: z.coerce.number().int().min(1).max(5) }) },
-  }, async (req, reply) => reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=300').send(await publicPhoto(k, req.params.code, req.params.position)));
+    schema: { tags: [TAG], summary: 'Ảnh, video công khai của phản ánh (đã bỏ siêu dữ liệu vị trí, trừ khi người gửi giữ lại)', params: z.object({ code: reportCode, position: z.coerce.number().int().min(1).max(6) }) },
+  }, async (req, reply) => {
+    const m = await publicPhoto(k, req.params.code, req.params.position);
+    return reply.header('content-type', m.mime).header('cache-control', 'public, max-age=300').send(m.data);
+  });
 
   app.put('/api/feedback/public/:code/follow', {
     config: { access: { kinds: ['citizen', 'business'] } },

@@ -13,8 +13,11 @@ export function reportGetRoutes(app: App, k: Kernel) {
 
   app.get('/api/feedback/reports/:id/photos/:position', {
     config: { access: 'signed-in' },
-    schema: { tags: [TAG], summary: 'Ảnh của phản ánh (người gửi, cán bộ phụ trách)', params: z.object({ id: uuidParam, position: z.coerce.number().int().min(1).max(5) }) },
-  }, async (req, reply) => reply.header('content-type', 'image/jpeg').header('cache-control', 'private, max-age=60').send(await reportPhoto(k, ctxOf(req), req.params.id, req.params.position)));
+    schema: { tags: [TAG], summary: 'Ảnh của phản ánh (người gửi, cán bộ phụ trách)', params: z.object({ id: uuidParam, position: z.coerce.number().int().min(1).max(6) }) },
+  }, async (req, reply) => {
+    const m = await reportPhoto(k, ctxOf(req), req.params.id, req.params.position);
+    return reply.header('content-type', m.mime).header('cache-control', 'private, max-age=60').send(m.data);
+  });
 
   app.get('/api/feedback/reports/:id/assignees', {
     config: { access: { action: 'feedback.report.assign' } },

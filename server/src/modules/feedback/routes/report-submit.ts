@@ -21,8 +21,9 @@ export function reportSubmitRoute(app: App, k: Kernel) {
       response: { 201: reportViewSchema },
     },
   }, async (req, reply) => {
-    const { photos, ...input } = req.body;
+    const { photos, videos, ...rest } = req.body;
     const files = (photos ?? []).map((p) => ({ name: p.name, data: Buffer.from(p.data, 'base64') }));
+    const input = { ...rest, videos: (videos ?? []).map((v) => ({ name: v.name, data: Buffer.from(v.data, 'base64') })) };
     if (!req.actor) {
       const token = req.headers['x-contact-token'];
       if (!token) throw errors.unauthenticated();
