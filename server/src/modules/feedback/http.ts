@@ -67,6 +67,7 @@ export const reportViewSchema = z.object({
   hidden: z.boolean(),
   createdAt: z.date(),
   photos: z.array(z.object({ position: z.number(), url: z.string(), width: z.number().nullable(), height: z.number().nullable(), kind: z.enum(['photo', 'video']), status: z.string() })),
+  answerFiles: z.array(z.object({ name: z.string(), url: z.string() })),
   followers: z.number(),
   following: z.boolean(),
   version: z.number(),
@@ -91,6 +92,7 @@ export const publicReportSchema = z.object({
   publishedAt: z.date().nullable(),
   rating: z.enum(['satisfied', 'unsatisfied']).nullable(),
   photos: z.array(z.object({ position: z.number(), url: z.string(), kind: z.enum(['photo', 'video']) })),
+  answerFiles: z.array(z.object({ name: z.string(), url: z.string() })),
   followers: z.number(),
 });
 

@@ -22,6 +22,7 @@ import { consultationRoutes } from './routes/consultations.js';
 import { categorySaveRoute } from './routes/category-save.js';
 import { inboundEmailRoute } from './routes/inbound-email.js';
 import { contactRoutes } from './routes/contacts.js';
+import { answerFileRoutes } from './routes/answer-files.js';
 import { issueKey } from './open311.js';
 import { seedFeedbackDemo } from './seed.js';
 
@@ -112,6 +113,7 @@ export const feedbackModule: Module = {
     categorySaveRoute(app, k);
     inboundEmailRoute(app, k);
     contactRoutes(app, k);
+    answerFileRoutes(app, k);
   },
   handlers(k) {
     k.workflow.register(reportCaseType);

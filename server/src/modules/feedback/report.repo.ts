@@ -388,3 +388,13 @@ export async function open311List(db: Executor, q: { serviceCode?: string; start
     ORDER BY created_at DESC LIMIT 1000`.execute(db);
   return r.rows;
 }
+
+export async function addAnswerFile(db: Executor, f: { report_id: string; file_id: string; name: string; mime: string; added_by: string | null }): Promise<void> {
+  await sql`INSERT INTO feedback_answer_file (report_id, file_id, name, mime, added_by) VALUES (${f.report_id}, ${f.file_id}, ${f.name}, ${f.mime}, ${f.added_by})
+    ON CONFLICT DO NOTHING`.execute(db);
+}
+
+export async function answerFiles(db: Executor, reportId: string): Promise<{ file_id: string; name: string; mime: string }[]> {
+  const r = await sql<{ file_id: string; name: string; mime: string }>`SELECT file_id, name, mime FROM feedback_answer_file WHERE report_id = ${reportId} ORDER BY added_at`.execute(db);
+  return r.rows;
+}

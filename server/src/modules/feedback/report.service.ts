@@ -128,6 +128,7 @@ export interface ReportView {
   hidden: boolean;
   createdAt: Date;
   photos: { position: number; url: string; width: number | null; height: number | null; kind: 'photo' | 'video'; status: string }[];
+  answerFiles: { name: string; url: string }[];
   followers: number;
   following: boolean;
   version: number;
@@ -152,6 +153,7 @@ export interface PublicReport {
   publishedAt: Date | null;
   rating: 'satisfied' | 'unsatisfied' | null;
   photos: { position: number; url: string; kind: 'photo' | 'video' }[];
+  answerFiles: { name: string; url: string }[];
   followers: number;
 }
 
@@ -206,6 +208,7 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
     hidden: r.hidden,
     createdAt: r.created_at,
     photos: media.filter((m) => official || (!m.hidden && (m.status === 'ready' || isOwn(r, ctx.actor)))).map((m) => ({ position: m.position, url: `/api/feedback/reports/${r.id}/photos/${m.position}`, width: m.width, height: m.height, kind: m.kind, status: m.status })),
+    answerFiles: (await repo.answerFiles(ex, id)).map((f) => ({ name: f.name, url: `/api/feedback/reports/${r.id}/answer-files/${f.file_id}` })),
     followers: await repo.followerCount(ex, id),
     following: !!ctx.actor && (await repo.followers(ex, id)).includes(ctx.actor.id),
     version: c.version,
@@ -247,6 +250,8 @@ async function publicOf(ex: Executor, r: ReportRow): Promise<PublicReport> {
     publishedAt: r.published_at,
     rating: r.rating,
     photos: media.map((m) => ({ position: m.position, url: photoUrl(r.code, m.position), kind: m.kind })),
+    // The answer's files are public with the answer, once it is published.
+    answerFiles: r.published_at ? (await repo.answerFiles(ex, r.id)).map((f) => ({ name: f.name, url: `/api/feedback/public/${encodeURIComponent(r.code)}/answer-files/${f.file_id}` })) : [],
     followers: await repo.followerCount(ex, r.id),
   };
 }
@@ -270,6 +275,32 @@ export async function reportPhoto(k: Kernel, ctx: Ctx, id: string, position: num
   const m = (await repo.media(k.db, id)).find((x) => x.position === position);
   if (!m || m.status !== 'ready' || (m.hidden && isPublicActor(ctx.actor))) throw feedbackErrors.notFound();
   return { mime: m.mime, data: await readFile(k, m.file_id) };
+}
+
+const ANSWERING = ['assigned', 'in_progress', 'answered'];
+
+/** Attaches a file to the answer (PDF, JPEG, PNG): by whoever may answer the report, while it is being answered. */
+export async function attachToAnswer(k: Kernel, ctx: Ctx, id: string, name: string, data: Buffer): Promise<{ name: string; url: string }> {
+  return transaction(k.db, async (tx) => {
+    const r = await readable(tx, ctx, id, true);
+    if (!can(ctx.actor, 'feedback.report.answer', scopeOf(r))) throw errors.forbidden('feedback.report.answer');
+    if (!ANSWERING.includes(r.state)) throw errors.conflict(`Chỉ đính kèm khi đang trả lời (trạng thái hiện tại: ${stateLabel(r.state)})`);
+    const f = await k.files.put(tx, ctx, name, data, { allow: ['application/pdf', 'image/jpeg', 'image/png'] });
+    await repo.addAnswerFile(tx, { report_id: id, file_id: f.id, name: f.originalName, mime: f.mime, added_by: ctx.actor!.id });
+    await k.audit.record(tx, ctx, { action: 'feedback.answer.attach', entity: 'feedback_report', entityId: id, after: { fileId: f.id, name: f.originalName } });
+    return { name: f.originalName, url: `/api/feedback/reports/${id}/answer-files/${f.id}` };
+  });
+}
+
+export async function answerFile(k: Kernel, ctx: Ctx | null, ref: { id?: string; code?: string }, fileId: string): Promise<{ name: string; mime: string; data: Buffer }> {
+  let r: ReportRow | undefined;
+  if (ref.code) {
+    r = await repo.reportByCode(k.db, ref.code);
+    if (!r || !isPublicReport(r) || !r.published_at) throw feedbackErrors.notFound();
+  } else r = await readable(k.db, ctx!, ref.id!);
+  const f = (await repo.answerFiles(k.db, r.id)).find((x) => x.file_id === fileId);
+  if (!f) throw feedbackErrors.notFound();
+  return { name: f.name, mime: f.mime, data: await readFile(k, f.file_id) };
 }
 
 /** The job that re-encodes a report's video (outbox topic VIDEO_TOPIC). A video ffmpeg cannot read is marked failed, not retried. */

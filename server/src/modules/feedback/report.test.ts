@@ -170,6 +170,14 @@ describe.skipIf(!haveGeo)('feedback and petitions', () => {
     }, key());
     expect(fake.status).toBe(400);
     expect(fake.body.errors[0]).toMatchObject({ field: 'photos.0', message: expect.stringMatching(/không phải ảnh/) });
+    // A decompression bomb: a small file that would decode to 50 million pixels.
+    const bomb = await sharp({ create: { width: 10_000, height: 5_000, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png({ compressionLevel: 9 }).toBuffer();
+    expect(bomb.length).toBeLessThan(1_048_576);
+    const exploded = await call(citizen, 'POST', '/api/feedback/reports', {
+      categoryCode: 'moi_truong', title: 'Ảnh quá lớn', body: 'Ảnh này có quá nhiều điểm ảnh để giải nén.', ...phulyPoint, photos: [{ name: 'bom.png', data: bomb.toString('base64') }],
+    }, key());
+    expect(exploded.status).toBe(400);
+    expect(exploded.body.errors[0].field).toBe('photos.0');
     const unknown = await call(citizen, 'POST', '/api/feedback/reports', { categoryCode: 'khong_co', title: 'Lĩnh vực lạ', body: 'Lĩnh vực này không tồn tại.', ...phulyPoint }, key());
     expect(unknown.status).toBe(400);
     expect(unknown.body.code).toBe('FEEDBACK_CATEGORY_NOT_FOUND');
@@ -197,7 +205,18 @@ describe.skipIf(!haveGeo)('feedback and petitions', () => {
     expect((await act(handler, r.id, 'take')).body.state).toBe('in_progress');
     const short = await act(handler, r.id, 'answer', { answer: 'Đã xử lý' });
     expect(short.status).toBe(409);
+    // The answer carries the ward's letter; only someone answering may attach, and only PDF or images.
+    const letter = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+    const upload = (s: typeof handler, data: Buffer, type: string) =>
+      env.app.inject({ method: 'POST', url: `/api/feedback/reports/${r.id}/answer-files?name=cong-van.pdf`, payload: data, headers: { ...s.headers, 'content-type': type } });
+    expect((await upload(citizen, letter, 'application/pdf')).statusCode).toBe(403);
+    expect((await upload(handler, Buffer.from('<html>not a pdf</html>'), 'application/pdf')).statusCode).toBe(415);
+    const attached = await upload(handler, letter, 'application/pdf');
+    expect(attached.statusCode).toBe(201);
     const answered = await act(handler, r.id, 'answer', { answer: 'UBND phường đã lập biên bản, yêu cầu hộ kinh doanh trả lại vỉa hè từ ngày 20/11.' });
+    expect(answered.body.answerFiles).toHaveLength(1);
+    // Not public before publication.
+    expect((await call(null, 'GET', `/api/feedback/public/${r.code}`)).body.answerFiles).toEqual([]);
     expect(answered.body.state).toBe('answered');
     expect((await act(citizen, r.id, 'publish')).status).toBe(403);
     // Another citizen follows it and will hear of the answer.
@@ -209,6 +228,10 @@ describe.skipIf(!haveGeo)('feedback and petitions', () => {
     expect(pub.status).toBe(200);
     expect(pub.body.answer).toMatch(/biên bản/);
     expect(pub.body.reporterName).toBeNull();
+    expect(pub.body.answerFiles).toHaveLength(1);
+    const downloaded = await env.app.inject({ method: 'GET', url: pub.body.answerFiles[0].url });
+    expect(downloaded.statusCode).toBe(200);
+    expect(downloaded.rawPayload.equals(letter)).toBe(true);
     expect(JSON.stringify(pub.body)).not.toMatch(/congdan@example\.vn|Nguyễn Văn An/);
     expect((await call(null, 'GET', '/api/feedback/public?q=vỉa hè')).body.items.map((x: Json) => x.code)).toContain(r.code);
 
