@@ -64,6 +64,10 @@ test.describe('feedback and petitions', () => {
     await expect(op.getByTestId('report-unit')).toHaveText('13285');
     await op.getByRole('button', { name: 'Phân loại, chuyển xử lý' }).click();
     await expect(op.getByTestId('report-state')).toHaveText('Đã phân loại');
+    // Moderation: the desk blurs part of the photo (a number plate), with a reason.
+    await op.getByLabel(/^Lý do \(bắt buộc/).fill('Che biển số xe trong ảnh');
+    await op.getByRole('button', { name: 'Làm mờ vùng này' }).click();
+    await expect(op.getByText('Đã lưu, có ghi nhật ký.')).toBeVisible();
     await op.getByLabel('Người xử lý').first().click();
     await op.getByRole('option', { name: 'Đặng Văn Hùng' }).click();
     await op.getByRole('button', { name: 'Giao người xử lý' }).click();
@@ -77,7 +81,10 @@ test.describe('feedback and petitions', () => {
     await h.getByRole('button', { name: 'Nhận xử lý' }).click();
     await expect(h.getByTestId('report-state')).toHaveText('Đang xử lý');
     await h.getByLabel('Nội dung').fill('UBND phường đã thu gom rác và đặt biển cấm đổ rác tại vị trí phản ánh.');
-    await h.getByRole('button', { name: 'Trả lời' }).click();
+    const letter = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+    await h.getByLabel('Đính kèm tệp vào trả lời (PDF, JPEG, PNG)').setInputFiles({ name: 'cong-van-tra-loi.pdf', mimeType: 'application/pdf', buffer: letter });
+    await expect(h.getByRole('link', { name: 'cong-van-tra-loi.pdf' })).toBeVisible();
+    await h.getByRole('button', { name: 'Trả lời', exact: true }).click();
     await expect(h.getByTestId('report-state')).toHaveText('Đã có trả lời');
 
     // The desk publishes the answer; anyone reads it on the public page.
@@ -87,6 +94,7 @@ test.describe('feedback and petitions', () => {
     const visitor = await (await browser.newContext()).newPage();
     await visitor.goto(`/phan-anh/${code}`);
     await expect(visitor.getByTestId('public-answer')).toContainText('thu gom rác');
+    await expect(visitor.getByRole('link', { name: 'cong-van-tra-loi.pdf' })).toBeVisible();
     await expect(visitor.getByText('congdan@example.vn')).toHaveCount(0);
 
     // The reporter is satisfied: the report closes.

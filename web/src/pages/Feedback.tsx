@@ -5,7 +5,7 @@ import 'leaflet/dist/leaflet.css';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { ApiError, get, post, put } from '../api';
+import { allows, ApiError, get, patch, post, put, upload } from '../api';
 import { useMe } from '../auth';
 import { fmtDate } from '../dossiers';
 import { Empty, ErrorAlert, fieldError, Loading, Page } from '../ui';
@@ -19,14 +19,15 @@ interface Category { code: string; name: string; kind: string; urgent: boolean }
 interface ReportView {
   id: string; code: string; kind: string; category: { code: string; name: string }; title: string; body: string;
   location: { lat: number; lon: number } | null; address: string | null; unitCode: string | null; channel: string;
-  reporterName: string | null; reporterContact: { phone: string | null; email: string | null } | null;
+  reporterName: string | null; reporterContact: { phone: string | null; email: string | null } | null; reporterId: string | null; hidden: boolean;
+  answerFiles: { name: string; url: string }[];
   state: string; stateLabel: string; dueAt: string | null; overdue: boolean; escalationLevel: number; answer: string | null;
   publishedAt: string | null; rating: { value: string; reason: string | null } | null; createdAt: string;
   photos: { position: number; url: string; kind: 'photo' | 'video'; status: string }[]; version: number; allowedActions: { action: string; label: string }[];
   history: { seq: number; label: string; toLabel: string; actor: string | null; at: string; note: string | null }[];
   clocks: { step: string; dueAt: string; pausedAt: string | null; stoppedAt: string | null; breachedAt: string | null }[];
 }
-interface PublicReport { code: string; category: { name: string }; title: string; body: string; location: { lat: number; lon: number } | null; reporterName: string | null; stateLabel: string; createdAt: string; answer: string | null; publishedAt: string | null; photos: { url: string; kind: 'photo' | 'video' }[]; followers: number }
+interface PublicReport { code: string; category: { name: string }; title: string; body: string; location: { lat: number; lon: number } | null; reporterName: string | null; stateLabel: string; createdAt: string; answer: string | null; publishedAt: string | null; photos: { url: string; kind: 'photo' | 'video' }[]; answerFiles: { name: string; url: string }[]; followers: number }
 
 /** A report's photos and videos (a video still being re-encoded is announced, not shown). */
 function Media({ items }: { items: { url: string; kind: 'photo' | 'video'; status?: string }[] }) {
@@ -307,6 +308,7 @@ export function PublicReportPage() {
       <Paper withBorder p="md" component="section" aria-labelledby="answer-title">
         <Title order={2} size="h4" id="answer-title">{t('feedback.answer')}</Title>
         {d.answer ? <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="public-answer">{d.answer}</Text> : <Text c="dimmed">{t('feedback.noAnswer')}</Text>}
+        {d.answerFiles.map((f) => <Anchor key={f.url} href={f.url} display="block">{f.name}</Anchor>)}
       </Paper>
       {me.data && me.data.kind !== 'official' && (
         <Group>
@@ -359,9 +361,62 @@ export function ReportQueuePage({ mine = false }: { mine?: boolean }) {
 }
 
 /** One report with its action log, clock and the actions the viewer may take now. */
+/** The desk's moderation: edit the text, hide the report or a photo, blur a region, block the reporter's account; each with a reason. */
+function Moderation({ report, onDone }: { report: ReportView; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [title, setTitle] = useState(report.title);
+  const [body, setBody] = useState(report.body);
+  const [reason, setReason] = useState('');
+  const [blur, setBlur] = useState({ position: '1', x: 25, y: 25, w: 50, h: 50 });
+  const [err, setErr] = useState<unknown>(null);
+  const [ok, setOk] = useState<string | null>(null);
+  const run = async (fn: () => Promise<unknown>) => {
+    setErr(null);
+    setOk(null);
+    try {
+      await fn();
+      setOk(t('feedback.modDone'));
+      onDone();
+    } catch (x) {
+      setErr(x);
+    }
+  };
+  const photos = report.photos.filter((p) => p.kind === 'photo');
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="moderation-title">
+      <Title order={2} size="h4" id="moderation-title" mb="xs">{t('feedback.moderation')}</Title>
+      <Stack>
+        <TextInput label={t('feedback.modReason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(err, 'reason')} />
+        <TextInput label={t('feedback.titleLabel')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
+        <Textarea label={t('feedback.body')} autosize minRows={2} value={body} onChange={(e) => setBody(e.currentTarget.value)} />
+        <Group gap="xs">
+          <Button variant="default" onClick={() => run(() => patch(`/api/feedback/reports/${report.id}/moderation`, { title, body, reason }))}>{t('feedback.modSaveText')}</Button>
+          <Button variant="default" onClick={() => run(() => patch(`/api/feedback/reports/${report.id}/moderation`, { hidden: !report.hidden, reason }))}>{report.hidden ? t('feedback.modUnhide') : t('feedback.modHide')}</Button>
+          {report.reporterId && <Button variant="default" color="red" onClick={() => run(() => post(`/api/feedback/blocks`, { accountId: report.reporterId, reason }))}>{t('feedback.modBlock')}</Button>}
+        </Group>
+        {report.photos.length > 0 && (
+          <Group align="flex-end" wrap="wrap" gap="xs">
+            <Select label={t('feedback.modPhoto')} w={120} value={blur.position} onChange={(v) => setBlur({ ...blur, position: v ?? '1' })} allowDeselect={false} data={report.photos.map((p) => ({ value: String(p.position), label: `${p.kind === 'video' ? 'Video' : t('feedback.modPhotoN')} ${p.position}` }))} />
+            {photos.some((p) => String(p.position) === blur.position) && (['x', 'y', 'w', 'h'] as const).map((f) => (
+              <NumberInput key={f} label={t(`feedback.mod_${f}`)} w={110} min={0} max={100} value={blur[f]} onChange={(v) => setBlur({ ...blur, [f]: Number(v) || 0 })} />
+            ))}
+            {photos.some((p) => String(p.position) === blur.position) && (
+              <Button variant="default" onClick={() => run(() => post(`/api/feedback/reports/${report.id}/photos/${blur.position}/moderation`, { blur: [{ x: blur.x / 100, y: blur.y / 100, width: blur.w / 100, height: blur.h / 100 }], reason }))}>{t('feedback.modBlur')}</Button>
+            )}
+            <Button variant="default" onClick={() => run(() => post(`/api/feedback/reports/${report.id}/photos/${blur.position}/moderation`, { hidden: true, reason }))}>{t('feedback.modHidePhoto')}</Button>
+          </Group>
+        )}
+        {ok && <Alert color="green" role="status">{ok}</Alert>}
+        <ErrorAlert error={err} />
+      </Stack>
+    </Paper>
+  );
+}
+
 export function ReportCasePage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
+  const me = useMe();
   const qc = useQueryClient();
   const r = useQuery({ queryKey: ['feedback', 'report', id], queryFn: () => get<ReportView>(`/api/feedback/reports/${id}`) });
   const canAssign = !!r.data?.allowedActions.some((a) => a.action === 'assign');
@@ -418,8 +473,12 @@ export function ReportCasePage() {
       <Text style={{ whiteSpace: 'pre-wrap' }}>{d.body}</Text>
       <Media items={d.photos} />
       {d.location && <BoundaryMap point={d.location} label={t('feedback.mapLabel')} />}
-      {d.answer && (
-        <Paper withBorder p="md"><Title order={2} size="h4">{t('feedback.answer')}</Title><Text style={{ whiteSpace: 'pre-wrap' }}>{d.answer}</Text></Paper>
+      {(d.answer || d.answerFiles.length > 0) && (
+        <Paper withBorder p="md">
+          <Title order={2} size="h4">{t('feedback.answer')}</Title>
+          {d.answer && <Text style={{ whiteSpace: 'pre-wrap' }}>{d.answer}</Text>}
+          {d.answerFiles.map((f) => <Anchor key={f.url} href={f.url} display="block">{f.name}</Anchor>)}
+        </Paper>
       )}
       {actions.length > 0 && (
         <Paper withBorder p="md" component="section" aria-labelledby="actions-title">
@@ -427,6 +486,22 @@ export function ReportCasePage() {
           <Stack>
             {canAssign && <Select label={t('feedback.assignee')} data={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))} value={assignee} onChange={setAssignee} w={360} maw="100%" />}
             <Textarea label={t('feedback.actionText')} description={t('feedback.actionTextHelp')} autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+            {d.allowedActions.some((a) => a.action === 'answer') && (
+              <div>
+                <label htmlFor="answer-file"><Text fw={500} size="sm">{t('feedback.answerFile')}</Text></label>
+                <input id="answer-file" type="file" accept="application/pdf,image/jpeg,image/png" onChange={async (e) => {
+                  const f = e.currentTarget.files?.[0];
+                  if (!f) return;
+                  setErr(null);
+                  try {
+                    await upload(`/api/feedback/reports/${id}/answer-files?name=${encodeURIComponent(f.name)}`, f);
+                    await qc.invalidateQueries({ queryKey: ['feedback', 'report', id] });
+                  } catch (x) {
+                    setErr(x);
+                  }
+                }} />
+              </div>
+            )}
             <ErrorAlert error={err} />
             <Group gap="xs">
               {actions.map((a) => <Button key={a.action} variant={a.action === 'answer' || a.action === 'publish' ? 'filled' : 'default'} loading={busy === a.action} onClick={() => act(a.action)}>{a.label}</Button>)}
@@ -455,6 +530,7 @@ export function ReportCasePage() {
           </Table>
         </Paper>
       )}
+      {allows(me.data, 'feedback.moderate') && <Moderation report={d} onDone={() => qc.invalidateQueries({ queryKey: ['feedback', 'report', id] })} />}
       <Paper withBorder p="md" component="section" aria-labelledby="history-title">
         <Title order={2} size="h4" id="history-title" mb="xs">{t('feedback.history')}</Title>
         <Table>

@@ -52,6 +52,7 @@ export const reportViewSchema = z.object({
   channel: z.string(),
   reporterName: z.string().nullable(),
   reporterContact: z.object({ phone: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  reporterId: z.string().nullable(),
   showName: z.boolean(),
   state: z.string(),
   stateLabel: z.string(),

@@ -113,6 +113,8 @@ export interface ReportView {
   channel: Channel;
   reporterName: string | null;
   reporterContact: { phone: string | null; email: string | null } | null;
+  /** The reporter's account, for officials (moderators block accounts by it). */
+  reporterId: string | null;
   showName: boolean;
   state: string;
   stateLabel: string;
@@ -193,6 +195,7 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
     channel: r.channel,
     reporterName: r.reporter_name,
     reporterContact: official || isOwn(r, ctx.actor) ? { phone: r.reporter_phone, email: r.reporter_email } : null,
+    reporterId: official ? r.reporter_id : null,
     showName: r.show_name,
     state: r.state,
     stateLabel: stateLabel(r.state),
