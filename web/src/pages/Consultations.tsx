@@ -19,7 +19,8 @@ interface Detail {
   results: { position: number; count: number; counts: Record<string, number>; texts: string[] }[] | null; comments: Comment[];
 }
 
-const phaseColor = (p: string) => (p === 'open' ? 'green' : p === 'upcoming' ? 'blue' : 'gray');
+// Dark shades: white words on them keep a 4.5:1 contrast (WCAG AA).
+const phaseColor = (p: string) => (p === 'open' ? 'teal.9' : p === 'upcoming' ? 'blue.9' : 'gray.7');
 
 export function ConsultationsPage() {
   const { t } = useTranslation();
@@ -37,7 +38,7 @@ export function ConsultationsPage() {
             <Paper key={c.id} withBorder p="sm">
               <Group justify="space-between" wrap="wrap">
                 <Anchor component={Link} to={`/gop-y/${c.id}`} fw={600}>{c.title}</Anchor>
-                <Badge color={phaseColor(c.phase)} variant="light" tt="none">{t(`consult.phase.${c.phase}`)}</Badge>
+                <Badge color={phaseColor(c.phase)} tt="none">{t(`consult.phase.${c.phase}`)}</Badge>
               </Group>
               <Text size="sm" c="dimmed">{c.agency} · {fmtDate(c.opensAt)} – {fmtDate(c.closesAt)} · {t('consult.commentCount', { n: c.comments })}</Text>
             </Paper>
@@ -87,7 +88,7 @@ export function ConsultationPage() {
   }
   return (
     <Page title={c.title}>
-      <Group gap="xs"><Badge color={phaseColor(c.phase)} variant="light" tt="none">{t(`consult.phase.${c.phase}`)}</Badge><Text size="sm" c="dimmed">{c.agency} · {fmtDate(c.opensAt)} – {fmtDate(c.closesAt)}</Text></Group>
+      <Group gap="xs"><Badge color={phaseColor(c.phase)} tt="none">{t(`consult.phase.${c.phase}`)}</Badge><Text size="sm" c="dimmed">{c.agency} · {fmtDate(c.opensAt)} – {fmtDate(c.closesAt)}</Text></Group>
       <Text style={{ whiteSpace: 'pre-wrap' }}>{c.summary}</Text>
       {c.attachments.map((a) => <Anchor key={a.url} href={a.url}>{a.name}</Anchor>)}
       {note && <Alert color="green" role="status">{note}</Alert>}
@@ -173,7 +174,7 @@ function CommentList({ comments, canSupport, canAnswer, reply, setReply, run }: 
             <Text size="xs" c="dimmed">{t('consult.supports', { n: m.supports })}</Text>
             {canSupport && !m.mine && (
               <>
-                <Button size="compact-xs" variant="light" onClick={() => run(() => put(`/api/consultations/comments/${m.id}/support`))}>{t('consult.support')}</Button>
+                <Button size="compact-xs" variant="default" onClick={() => run(() => put(`/api/consultations/comments/${m.id}/support`))}>{t('consult.support')}</Button>
                 <ActionIcon size="sm" variant="subtle" aria-label={t('consult.unsupport')} onClick={() => run(() => del(`/api/consultations/comments/${m.id}/support`))}>×</ActionIcon>
               </>
             )}

@@ -302,7 +302,7 @@ export function PublicReportPage() {
   const d = r.data;
   return (
     <Page title={`${d.code} — ${d.title}`}>
-      <Text size="sm" c="dimmed">{d.category.name} · {fmtDate(d.createdAt)} · {d.reporterName ?? t('feedback.anonymous')} · <Badge variant="light" tt="none">{d.stateLabel}</Badge></Text>
+      <Text size="sm" c="dimmed">{d.category.name} · {fmtDate(d.createdAt)} · {d.reporterName ?? t('feedback.anonymous')} · <Badge color="blue.9" tt="none">{d.stateLabel}</Badge></Text>
       <Text style={{ whiteSpace: 'pre-wrap' }}>{d.body}</Text>
       <Media items={d.photos} />
       <Paper withBorder p="md" component="section" aria-labelledby="answer-title">
@@ -348,7 +348,7 @@ export function ReportQueuePage({ mine = false }: { mine?: boolean }) {
                 <Table.Tr key={r.id}>
                   <Table.Td><Anchor component={Link} to={`${base}/${r.id}`}>{r.code}</Anchor></Table.Td>
                   <Table.Td>{r.title}</Table.Td>
-                  <Table.Td><Badge variant="light" tt="none" color={r.overdue ? 'red' : 'blue'}>{r.stateLabel}</Badge>{r.escalationLevel > 0 && <Badge ml={4} color="red" tt="none">{t('feedback.escalated', { n: r.escalationLevel })}</Badge>}</Table.Td>
+                  <Table.Td><Badge tt="none" color={r.overdue ? 'red.9' : 'blue.9'}>{r.stateLabel}</Badge>{r.escalationLevel > 0 && <Badge ml={4} color="red.9" tt="none">{t('feedback.escalated', { n: r.escalationLevel })}</Badge>}</Table.Td>
                   <Table.Td>{fmtDate(r.dueAt, true)}</Table.Td>
                 </Table.Tr>
               ))}
@@ -457,9 +457,9 @@ export function ReportCasePage() {
   return (
     <Page title={`${d.code} — ${d.title}`}>
       <Group gap="xs">
-        <Badge variant="light" tt="none" data-testid="report-state">{d.stateLabel}</Badge>
-        {d.overdue && <Badge color="red" tt="none">{t('feedback.overdue')}</Badge>}
-        {d.escalationLevel > 0 && <Badge color="red" tt="none" data-testid="report-escalation">{t('feedback.escalated', { n: d.escalationLevel })}</Badge>}
+        <Badge color="blue.9" tt="none" data-testid="report-state">{d.stateLabel}</Badge>
+        {d.overdue && <Badge color="red.9" tt="none">{t('feedback.overdue')}</Badge>}
+        {d.escalationLevel > 0 && <Badge color="red.9" tt="none" data-testid="report-escalation">{t('feedback.escalated', { n: d.escalationLevel })}</Badge>}
       </Group>
       <Table variant="vertical" layout="fixed">
         <Table.Tbody>
@@ -520,7 +520,7 @@ export function ReportCasePage() {
                   <Table.Td>{t(`feedback.step.${c.step}`, { defaultValue: c.step })}</Table.Td>
                   <Table.Td>{fmtDate(c.dueAt, true)}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" tt="none" color={c.breachedAt ? 'red' : c.stoppedAt ? 'gray' : c.pausedAt ? 'yellow' : 'blue'}>
+                    <Badge tt="none" color={c.breachedAt ? 'red.9' : c.stoppedAt ? 'gray.7' : c.pausedAt ? 'yellow.4' : 'blue.9'} autoContrast>
                       {c.breachedAt ? t('feedback.clockBreached') : c.stoppedAt ? t('feedback.clockStopped') : c.pausedAt ? t('feedback.clockPaused') : t('feedback.clockRunning')}
                     </Badge>
                   </Table.Td>

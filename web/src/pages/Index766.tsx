@@ -347,7 +347,7 @@ export function Index766Page() {
                           <Table.Th scope="row" fw={500}>
                             {h.agencyId ? (agencyName.get(h.agencyId) ?? t('index766.unknownAgency')) : t('index766.noAgency')}
                             {mark && (
-                              <Badge ml={6} size="sm" tt="none" color={mark === 'top' ? 'green.9' : 'red.9'} variant="filled">
+                              <Badge ml={6} size="sm" tt="none" color={mark === 'top' ? 'teal.9' : 'red.9'} variant="filled">
                                 {t(`index766.${mark}`)}
                               </Badge>
                             )}

@@ -26,7 +26,8 @@ interface Dashboard {
 }
 interface Trend { periods: string[]; series: { key: string; values: (number | null)[] }[]; computedAt: string }
 
-const RAG_COLOR = { green: 'green.9', amber: 'yellow.9', red: 'red.9' } as const;
+// Amber as a light yellow with black words: white on any orange-yellow stays under the 4.5:1 contrast WCAG asks for.
+const RAG_COLOR = { green: 'teal.9', amber: 'yellow.4', red: 'red.9' } as const;
 const fmtTime = (s: string | null) => (s ? new Date(s).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '—');
 export const fmtValue = (v: number | null | undefined, unit?: string) => (v === null || v === undefined ? '—' : `${v.toLocaleString('vi-VN')}${unit === 'percent' ? '%' : ''}`);
 
@@ -35,7 +36,7 @@ export function RagBadge({ rag, testId }: { rag: Rag; testId?: string }) {
   const { t } = useTranslation();
   if (!rag) return <Text span size="sm" c="dimmed">{t('operations.rag.none')}</Text>;
   return (
-    <Badge color={RAG_COLOR[rag]} variant="filled" tt="none" data-testid={testId} data-rag={rag}>
+    <Badge color={RAG_COLOR[rag]} autoContrast variant="filled" tt="none" data-testid={testId} data-rag={rag}>
       {t(`operations.rag.${rag}`)}
     </Badge>
   );

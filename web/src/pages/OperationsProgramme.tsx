@@ -106,7 +106,7 @@ function IndicatorsTab() {
   );
 }
 
-const STATUS_COLOR = { done: 'green.9', overdue: 'red.9', due_soon: 'yellow.9', on_track: 'blue.9' } as const;
+const STATUS_COLOR = { done: 'teal.9', overdue: 'red.9', due_soon: 'yellow.4', on_track: 'blue.9' } as const;
 
 function TasksTab() {
   const { t } = useTranslation();
@@ -126,7 +126,7 @@ function TasksTab() {
                 <Table.Td>{x.agency}</Table.Td>
                 <Table.Td>{x.dueOn}</Table.Td>
                 <Table.Td><Progress value={x.progress} aria-label={`${t('operations.progress')} ${x.progress}%`} /><Text size="xs">{x.progress}%</Text></Table.Td>
-                <Table.Td><Badge color={STATUS_COLOR[x.status]} variant="filled" tt="none" data-rag={x.rag}>{t(`operations.taskStatus.${x.status}`)}</Badge></Table.Td>
+                <Table.Td><Badge color={STATUS_COLOR[x.status]} autoContrast variant="filled" tt="none" data-rag={x.rag}>{t(`operations.taskStatus.${x.status}`)}</Badge></Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
