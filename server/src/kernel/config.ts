@@ -63,6 +63,9 @@ const schema = z.object({
   FEEDBACK_NEARBY_METERS: z.coerce.number().int().min(5).max(5000).default(50),
   FEEDBACK_ESCALATION_DEPTH: z.coerce.number().int().min(1).max(5).default(2),
   FEEDBACK_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+  // Partner webhooks may target private, loopback or link-local addresses only when this is true
+  // (a partner inside the province's own network; development and tests).
+  EXCHANGE_WEBHOOK_PRIVATE: bool.default(false),
   FEEDBACK_INBOUND_EMAIL_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 

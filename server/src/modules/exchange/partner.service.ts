@@ -11,6 +11,7 @@ import { DOSSIER_TYPE, dossierRef, dossierStatus } from '../services/index.js';
 import { exchangeErrors } from './errors.js';
 import { appendLog } from './exchange-log.js';
 import * as repo from './partner.repo.js';
+import { webhookTargetProblem } from './webhook-target.js';
 
 /**
  * Partner systems: the registry, OAuth 2.0 client credentials, grants per
@@ -265,6 +266,8 @@ export const DELIVERY_ATTEMPTS = 8;
 
 export async function subscribe(k: Kernel, auth: PartnerAuth, input: { eventType: EventType; url: string }) {
   requireScope(auth, EVENT_TYPES[input.eventType]);
+  const problem = await webhookTargetProblem(input.url, k.config.EXCHANGE_WEBHOOK_PRIVATE);
+  if (problem) throw errors.field('body.url', 'target', problem);
   const key = secret();
   const s = await repo.insertSubscription(k.db, { partner_id: auth.partner.id, event_type: input.eventType, url: input.url, secret: key });
   return { id: s.id, eventType: s.event_type, url: s.url, secret: key, createdAt: s.created_at };
@@ -344,6 +347,9 @@ export function registerWebhooks(k: Kernel): void {
     let status: number | null = null;
     let error: string | null = null;
     try {
+      // Checked again at each delivery: the name may resolve elsewhere than at subscription.
+      const problem = await webhookTargetProblem(s.url, k.config.EXCHANGE_WEBHOOK_PRIVATE);
+      if (problem) throw new Error(problem);
       const res = await fetch(s.url, {
         method: 'POST',
         headers: {

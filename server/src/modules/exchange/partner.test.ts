@@ -73,7 +73,8 @@ let accessToken: string;
 let deliveredCount = 0;
 
 beforeAll(async () => {
-  env = await testEnv({ demo: true });
+  // The test's webhook receiver listens on 127.0.0.1: allowed here only (EXCHANGE_WEBHOOK_PRIVATE), refused by default.
+  env = await testEnv({ demo: true, env: { EXCHANGE_WEBHOOK_PRIVATE: 'true' } });
   [admin, citizen, leader, stpLeader] = await Promise.all([
     login(env.app, 'admin@ninhbinh.gov.vn'), login(env.app, 'congdan@example.vn'), login(env.app, 'phuly@ninhbinh.gov.vn'), login(env.app, 'giamdoc.stp@ninhbinh.gov.vn'),
   ]);
