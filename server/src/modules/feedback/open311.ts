@@ -6,7 +6,7 @@ import { feedbackErrors } from './errors.js';
 import * as repo from './report.repo.js';
 import type { ReportRow } from './report.repo.js';
 import { isPublicReport, type SubmitInput } from './report.service.js';
-import { FINAL_STATES, reportCaseType } from './report.workflow.js';
+import { OPEN_STATES, reportCaseType } from './report.workflow.js';
 
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): the shapes of
@@ -58,7 +58,7 @@ export async function serviceDefinition(k: Kernel, code: string) {
 }
 
 export function requestView(r: ReportRow, serviceName: string, publicUrl: string) {
-  const closed = FINAL_STATES.includes(r.state as never) || r.state === 'published';
+  const closed = !OPEN_STATES.includes(r.state);
   return {
     service_request_id: r.code,
     status: closed ? 'closed' : 'open',

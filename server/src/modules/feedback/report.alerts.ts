@@ -4,7 +4,7 @@ import type { Kernel } from '../../kernel/index.js';
 import type { SlaEvent } from '../../kernel/workflow/index.js';
 import { accountsFor, getAccount } from '../identity/index.js';
 import * as repo from './report.repo.js';
-import { FINAL_STATES, reportCaseType } from './report.workflow.js';
+import { FINAL_STATES, OPEN_STATES, reportCaseType } from './report.workflow.js';
 
 /**
  * Deadlines of reports: a warning before a clock runs out goes to whoever
@@ -38,7 +38,7 @@ async function leadersAt(k: Kernel, r: repo.ReportRow, level: number) {
 
 export async function escalate(k: Kernel, id: string, level: number): Promise<void> {
   const r = await repo.report(k.db, id);
-  if (!r || FINAL_STATES.includes(r.state as never) || r.state === 'published' || !r.due_at || r.due_at > new Date()) return;
+  if (!r || !OPEN_STATES.includes(r.state) || !r.due_at || r.due_at > new Date()) return;
   if (r.escalation_level >= level) return;
   const leaders = await leadersAt(k, r, level);
   const assignee = r.assignee_id ? await getAccount(k, r.assignee_id) : null;

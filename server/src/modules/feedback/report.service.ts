@@ -12,7 +12,7 @@ import { MAX_PHOTOS, type ProcessedPhoto, processPhoto } from './media.js';
 import { probeVideo, transcodeVideo, type VideoInfo } from './video.js';
 import * as repo from './report.repo.js';
 import type { Channel, ReportRow } from './report.repo.js';
-import { DEFAULT_LIMITS, definitionFor, FINAL_STATES, type Limits, REPORT_TYPE, type ReportKind, reportCaseType } from './report.workflow.js';
+import { DEFAULT_LIMITS, definitionFor, FINAL_STATES, OPEN_STATES, type Limits, REPORT_TYPE, type ReportKind, reportCaseType } from './report.workflow.js';
 
 /**
  * Reports at one address: every channel (web, app, Open311, hotline, desk,
@@ -200,7 +200,7 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
     state: r.state,
     stateLabel: stateLabel(r.state),
     dueAt: r.due_at,
-    overdue: !!r.due_at && !FINAL_STATES.includes(r.state as never) && r.state !== 'published' && r.due_at < new Date(),
+    overdue: !!r.due_at && OPEN_STATES.includes(r.state) && r.due_at < new Date(),
     escalationLevel: r.escalation_level,
     assigneeId: r.assignee_id,
     answer: r.answer,
@@ -550,7 +550,7 @@ export async function list(k: Kernel, ctx: Ctx, q: { mine?: boolean; state?: str
     items: r.rows.map((x) => ({
       id: x.id, code: x.code, kind: x.kind, categoryCode: x.category_code, title: x.title, state: x.state, stateLabel: stateLabel(x.state),
       unitCode: x.unit_code, channel: x.channel, createdAt: x.created_at, dueAt: x.due_at, escalationLevel: x.escalation_level,
-      overdue: !!x.due_at && x.due_at < now && !['closed', 'refused', 'merged', 'published'].includes(x.state),
+      overdue: !!x.due_at && x.due_at < now && OPEN_STATES.includes(x.state),
       location: x.lat !== null && x.lon !== null ? { lat: x.lat, lon: x.lon } : null,
     })),
   };

@@ -17,7 +17,8 @@ export const REPORT_TYPE = 'feedback.report';
 
 export const reportStates = ['received', 'triaged', 'assigned', 'in_progress', 'waiting_info', 'answered', 'published', 'closed', 'refused', 'merged'] as const;
 export type ReportState = (typeof reportStates)[number];
-export const OPEN_STATES: ReportState[] = ['received', 'triaged', 'assigned', 'in_progress', 'waiting_info', 'answered'];
+/** States in which a report waits for the administration (its deadline can be missed). */
+export const OPEN_STATES: readonly string[] = ['received', 'triaged', 'assigned', 'in_progress', 'waiting_info', 'answered'];
 export const FINAL_STATES: ReportState[] = ['closed', 'refused', 'merged'];
 
 export type ReportKind = 'pakn' | 'complaint' | 'denunciation';
@@ -111,8 +112,6 @@ export const reportCaseType = defineCaseType({
     answered: { days: 2 },
   },
 });
-
-export type ReportAction = keyof typeof reportCaseType.actions;
 
 /** Time limits of one kind of report: triage, answer, publication. */
 export interface Limits {
