@@ -9,6 +9,6 @@ export default defineConfig({
   root,
   base: '/',
   plugins: [react()],
-  build: { outDir: path.join(root, 'dist'), emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: { outDir: process.env.WEB_DIST ? path.resolve(process.env.WEB_DIST) : path.join(root, 'dist'), emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   server: { proxy: { '/api': 'http://localhost:3000' } },
 });

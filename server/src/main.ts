@@ -14,7 +14,8 @@ import { modules } from './modules.js';
 /** Composition root: builds the kernel, registers the modules, starts serving. */
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const WEB_DIST = path.join(ROOT, 'web', 'dist');
+/** The built web app; WEB_DIST points elsewhere (parallel builds, packaged installs). */
+export const WEB_DIST = process.env.WEB_DIST ? path.resolve(process.env.WEB_DIST) : path.join(ROOT, 'web', 'dist');
 
 export interface Database {
   url: string;
