@@ -119,13 +119,21 @@ export async function packageSearch(k: Kernel, p: { q?: string; fq?: string; row
 
 // ——— datastore_search ———
 
+/**
+ * Above this many matching rows (by the planner's estimate) the total is
+ * estimated, not counted, unless the client asks for a higher threshold
+ * (CKAN's `total_estimation_threshold`; CKAN counts by default, and so do we
+ * up to here, which covers any result a client will page through).
+ */
+export const DEFAULT_TOTAL_ESTIMATION_THRESHOLD = 100_000;
+
 type Scalar = string | number | boolean | null;
 
 function typed(f: DatasetField, v: Scalar): string | number | null {
   if (v === null) return null;
   if (f.type === 'int' || f.type === 'numeric') {
     const n = typeof v === 'number' ? v : Number(v);
-    if (typeof v === 'boolean' || !Number.isFinite(n) || (f.type === 'int' && !Number.isInteger(n))) {
+    if (typeof v === 'boolean' || (typeof v === 'string' && !v.trim()) || !Number.isFinite(n) || (f.type === 'int' && !Number.isSafeInteger(n))) {
       throw paramError(`filters.${f.id}`, `Cột ${f.id} là số; "${String(v).slice(0, 40)}" không phải số`);
     }
     return n;
@@ -135,7 +143,7 @@ function typed(f: DatasetField, v: Scalar): string | number | null {
 
 export async function datastoreSearch(
   k: Kernel,
-  p: { resource_id: string; filters?: Record<string, Scalar | Scalar[]>; q?: string; limit: number; offset: number; sort?: string; fields?: string | string[]; include_total: boolean },
+  p: { resource_id: string; filters?: Record<string, Scalar | Scalar[]>; q?: string; limit: number; offset: number; sort?: string; fields?: string | string[]; include_total: boolean; total_estimation_threshold?: number },
 ) {
   const datasetId = datasetOfResource(p.resource_id);
   const d = await repo.dataset(k.db, datasetId);
@@ -157,20 +165,36 @@ export async function datastoreSearch(
   }
   const wanted = p.fields === undefined ? null : (Array.isArray(p.fields) ? p.fields : p.fields.split(',')).map((x) => x.trim()).filter(Boolean);
   for (const w of wanted ?? []) if (w !== '_id' && !byId.has(w)) throw paramError('fields', `Không có cột "${w.slice(0, 60)}"`);
-  const r = await repo.searchRows(k.db, { datasetId, fields: d.fields, filters, q: p.q?.trim() || undefined, sort, limit: p.limit, offset: p.offset, total: p.include_total });
+  const query = { table: d.store_table ?? '', fields: d.fields, filters, q: p.q?.trim() || undefined, sort, limit: p.limit, offset: p.offset };
+  const records = d.store_table ? await repo.searchRows(k.db, query) : [];
+  // The total: the row count when nothing narrows the rows; otherwise counted, unless the
+  // planner's estimate is above the threshold (CKAN's total_estimation_threshold), then estimated.
+  let total: number | undefined;
+  let estimated = false;
+  if (p.include_total) {
+    if (!d.store_table) total = 0;
+    else if (!query.q && !Object.keys(filters).length) total = d.row_count;
+    else if (p.offset === 0 && records.length < p.limit) total = records.length;
+    else {
+      const threshold = p.total_estimation_threshold ?? DEFAULT_TOTAL_ESTIMATION_THRESHOLD;
+      const estimate = await repo.estimateRows(k.db, query);
+      if (estimate > threshold) [total, estimated] = [Math.max(estimate, p.offset + records.length), true];
+      else total = await repo.countRows(k.db, query);
+    }
+  }
   const cols = [{ id: '_id', type: 'int', info: { label: 'Số thứ tự' } }, ...d.fields.map((f) => ({ id: f.id, type: f.type, info: { label: f.label, label_en: f.labelEn } }))]
     .filter((c) => !wanted || wanted.includes(c.id));
-  const records = wanted ? r.records.map((rec) => Object.fromEntries(wanted.map((w) => [w, rec[w] ?? null]))) : r.records;
+  const shown = wanted ? records.map((rec) => Object.fromEntries(wanted.map((w) => [w, rec[w] ?? null]))) : records;
   const base = `/api/3/action/datastore_search?resource_id=${encodeURIComponent(p.resource_id)}${p.limit !== 100 ? `&limit=${p.limit}` : ''}`;
   return {
     resource_id: p.resource_id,
     fields: cols,
-    records,
+    records: shown,
     records_format: 'objects' as const,
     limit: p.limit,
     offset: p.offset,
-    ...(p.include_total ? { total: r.total! } : {}),
-    total_was_estimated: false,
+    ...(total !== undefined ? { total } : {}),
+    total_was_estimated: estimated,
     include_total: p.include_total,
     ...(p.filters ? { filters: p.filters } : {}),
     ...(p.q ? { q: p.q } : {}),

@@ -1,4 +1,5 @@
 import { type Generated, type RawBuilder, sql } from 'kysely';
+import { createHash } from 'node:crypto';
 import type { Executor } from '../../kernel/db/index.js';
 import type { DatasetField, Row } from './datasets.js';
 
@@ -21,12 +22,7 @@ interface OpenDatasetTable {
   modified_at: Generated<Date>;
   generated_at: Date | null;
   search_text: unknown;
-}
-interface OpenDatasetRowTable {
-  dataset_id: string;
-  row_no: number;
-  data: unknown;
-  search_text: string;
+  store_table: string | null;
 }
 interface OpenDatasetRunTable {
   id: Generated<number>;
@@ -45,7 +41,6 @@ interface OpenDatasetRunTable {
 declare module '../../kernel/db/index.js' {
   interface Database {
     open_dataset: OpenDatasetTable;
-    open_dataset_row: OpenDatasetRowTable;
     open_dataset_run: OpenDatasetRunTable;
   }
 }
@@ -66,9 +61,10 @@ export interface DatasetRow {
   created_at: Date;
   modified_at: Date;
   generated_at: Date | null;
+  store_table: string | null;
 }
 
-const COLS = ['id', 'title', 'title_en', 'notes', 'notes_en', 'licence_id', 'frequency', 'publisher', 'tags', 'fields', 'row_count', 'digest', 'created_at', 'modified_at', 'generated_at'] as const;
+const COLS = ['id', 'title', 'title_en', 'notes', 'notes_en', 'licence_id', 'frequency', 'publisher', 'tags', 'fields', 'row_count', 'digest', 'created_at', 'modified_at', 'generated_at', 'store_table'] as const;
 
 export async function dataset(db: Executor, id: string, lock = false): Promise<DatasetRow | undefined> {
   let q = db.selectFrom('open_dataset').select(COLS).where('id', '=', id);
@@ -80,7 +76,7 @@ export async function datasets(db: Executor): Promise<DatasetRow[]> {
   return (await db.selectFrom('open_dataset').select(COLS).orderBy('id').execute()) as DatasetRow[];
 }
 
-export async function upsertMetadata(db: Executor, d: Omit<DatasetRow, 'row_count' | 'digest' | 'created_at' | 'modified_at' | 'generated_at'>): Promise<void> {
+export async function upsertMetadata(db: Executor, d: Omit<DatasetRow, 'row_count' | 'digest' | 'created_at' | 'modified_at' | 'generated_at' | 'store_table'>): Promise<void> {
   const search = sql`f_unaccent(${[d.id, d.title, d.title_en, d.notes, ...d.tags].join(' ')})`;
   const values = { ...d, fields: JSON.stringify(d.fields), search_text: search };
   await db
@@ -90,15 +86,59 @@ export async function upsertMetadata(db: Executor, d: Omit<DatasetRow, 'row_coun
     .execute();
 }
 
-/** Replaces a dataset's snapshot (in the caller's transaction). */
-export async function replaceRows(db: Executor, id: string, rows: Row[], searchOf: (r: Row) => string): Promise<void> {
-  await db.deleteFrom('open_dataset_row').where('dataset_id', '=', id).execute();
+// ——— Snapshots: one table per dataset in the schema open_data_store ———
+
+const STORE = 'open_data_store';
+const storeRef = (table: string) => sql.table(`${STORE}.${table}`);
+const COLUMN_TYPE = { text: 'text', int: 'bigint', numeric: 'numeric', date: 'text' } as const;
+
+/** The accent-free text of a row, for datastore_search's q: the same expression in the index and in the query. */
+const fullText = (fields: DatasetField[], alias?: string) =>
+  sql`f_unaccent(${sql.join(fields.map((f) => sql`coalesce(${alias ? sql.ref(`${alias}.${f.id}`) : sql.id(f.id)}::text, '')`), sql` || ' ' || `)})`;
+
+/**
+ * Replaces a dataset's snapshot (in the caller's transaction): a new table with
+ * typed columns, an index on (column, _id) per column and a trigram index on
+ * the accent-free text of the row (an expression: the text is not stored, which
+ * keeps the heap small enough to stay in memory), then the metadata points at it and the old one is
+ * dropped. Dates are kept as ISO text (they sort the same, and read back as
+ * they were written). Returns the new table's name.
+ */
+export async function replaceRows(db: Executor, id: string, fields: DatasetField[], rows: Row[]): Promise<string> {
+  const old = (await db.selectFrom('open_dataset').select('store_table').where('id', '=', id).executeTakeFirst())?.store_table ?? null;
+  const hash = createHash('sha256').update(id).digest('hex').slice(0, 16);
+  let table = `s_${hash}_${Date.now().toString(36)}`;
+  if (table === old) table = `${table}x`;
+  const cols = fields.map((f) => sql`${sql.id(f.id)} ${sql.raw(COLUMN_TYPE[f.type])}`);
+  await sql`CREATE TABLE ${storeRef(table)} (_id int PRIMARY KEY, ${sql.join(cols)})`.execute(db);
+  const names = sql.join(fields.map((f) => sql.id(f.id)));
+  const recordCols = sql.join(fields.map((f) => sql`${sql.id(f.id)} ${sql.raw(COLUMN_TYPE[f.type])}`));
   for (let i = 0; i < rows.length; i += 1000) {
-    const batch = rows.slice(i, i + 1000).map((r, j) => ({ dataset_id: id, row_no: i + j + 1, data: r, search_text: searchOf(r) }));
-    await sql`INSERT INTO open_dataset_row (dataset_id, row_no, data, search_text)
-      SELECT b.dataset_id, b.row_no, b.data, f_unaccent(b.search_text)
-        FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS b(dataset_id text, row_no int, data jsonb, search_text text)`.execute(db);
+    const batch = rows.slice(i, i + 1000).map((r, j) => ({ ...r, _id: i + j + 1 }));
+    await sql`INSERT INTO ${storeRef(table)} (_id, ${names})
+      SELECT b._id, ${sql.join(fields.map((f) => sql`b.${sql.id(f.id)}`))}
+        FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS b(_id int, ${recordCols})`.execute(db);
   }
+  await indexStore(db, table, fields);
+  await db.updateTable('open_dataset').set({ store_table: table }).where('id', '=', id).execute();
+  if (old) await sql`DROP TABLE IF EXISTS ${storeRef(old)}`.execute(db);
+  return table;
+}
+
+/** The indexes of a snapshot table, and its statistics (the planner's estimates and `total_was_estimated` use them). */
+export async function indexStore(db: Executor, table: string, fields: DatasetField[]): Promise<void> {
+  for (const f of fields) await sql`CREATE INDEX ON ${storeRef(table)} (${sql.id(f.id)}, _id)`.execute(db);
+  await sql`CREATE INDEX ON ${storeRef(table)} USING gin ((${fullText(fields)}) gin_trgm_ops)`.execute(db);
+  await sql`ANALYZE ${storeRef(table)}`.execute(db);
+}
+
+/**
+ * After the generation's commit: VACUUM sets the visibility map of the new
+ * table, so counts and `_id` pages are answered from the indexes alone
+ * (index-only scans) instead of visiting the heap. Outside any transaction.
+ */
+export async function vacuumStore(db: Executor, table: string): Promise<void> {
+  await sql`VACUUM (ANALYZE) ${storeRef(table)}`.execute(db);
 }
 
 export async function markGenerated(db: Executor, id: string, p: { rowCount: number; digest: string; changed: boolean }): Promise<void> {
@@ -173,64 +213,88 @@ export async function packageFacets(db: Executor, f: PackageFilter, field: 'orga
 // ——— Datastore (CKAN datastore_search) ———
 
 export interface RowQuery {
-  datasetId: string;
+  /** The dataset's snapshot table (open_dataset.store_table). */
+  table: string;
   fields: DatasetField[];
-  /** Field → accepted values (already typed by the field's type). */
+  /** Field → accepted values (already typed by the field's type; null matches an empty cell). */
   filters: Record<string, Cell[]>;
   q?: string;
   sort: { field: string; dir: 'asc' | 'desc' }[];
   limit: number;
   offset: number;
-  total: boolean;
 }
 
 type Cell = string | number | null;
 
-function sortExpr(f: DatasetField) {
-  return f.type === 'int' || f.type === 'numeric' ? sql`(r.data->>${f.id})::numeric` : sql`(r.data->>${f.id})`;
+function rowWhere(q: Pick<RowQuery, 'fields' | 'filters' | 'q'>) {
+  const byId = new Map(q.fields.map((f) => [f.id, f]));
+  const conds = [sql`true`];
+  for (const [field, values] of Object.entries(q.filters)) {
+    const f = byId.get(field)!;
+    const col = sql`r.${sql.id(field)}`;
+    const present = values.filter((v) => v !== null);
+    const alts = [];
+    // One equality, or = ANY of a typed array: both use the (column, _id) index.
+    if (present.length === 1) alts.push(sql`${col} = ${present[0]}::${sql.raw(COLUMN_TYPE[f.type])}`);
+    else if (present.length) alts.push(sql`${col} = ANY(${present.map((v) => String(v))}::${sql.raw(COLUMN_TYPE[f.type])}[])`);
+    if (present.length !== values.length) alts.push(sql`${col} IS NULL`);
+    conds.push(alts.length === 1 ? alts[0]! : sql`(${sql.join(alts, sql` OR `)})`);
+  }
+  if (q.q) for (const w of q.q.split(/\s+/).filter(Boolean).slice(0, 12)) conds.push(wordMatch(fullText(q.fields, 'r'), w));
+  return sql.join(conds, sql` AND `);
 }
 
-export async function searchRows(db: Executor, q: RowQuery): Promise<{ records: (Row & { _id: number })[]; total: number | null }> {
-  const conds = [sql`r.dataset_id = ${q.datasetId}`];
-  for (const [field, values] of Object.entries(q.filters)) {
-    // Containment (data @> {"field": value}) uses the GIN index; several values are alternatives.
-    conds.push(sql`(${sql.join(values.map((v) => sql`r.data @> ${JSON.stringify({ [field]: v })}::jsonb`), sql` OR `)})`);
-  }
-  if (q.q) for (const w of q.q.split(/\s+/).filter(Boolean).slice(0, 12)) conds.push(wordMatch(sql.ref('r.search_text'), w));
-  const where = sql.join(conds, sql` AND `);
-  const byId = new Map(q.fields.map((f) => [f.id, f]));
-  const order = sql.join(
-    [...q.sort.map((s) => (s.field === '_id' ? sql`r.row_no ${sql.raw(s.dir.toUpperCase())}` : sql`${sortExpr(byId.get(s.field)!)} ${sql.raw(s.dir === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST')}`)), sql`r.row_no`],
-    sql`, `,
-  );
-  // With the total, one pass: the count rides along as a window over the matches, so the heap is read once, not twice.
-  const rows = await sql<{ row_no: number; data: Row; total?: number }>`
-    SELECT r.row_no, r.data${q.total ? sql`, count(*) OVER ()::int AS total` : sql``}
-      FROM open_dataset_row r WHERE ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db);
-  let total: number | null = null;
-  if (q.total) {
-    total = rows.rows[0]?.total
-      ?? (q.offset === 0 && q.limit > 0 ? 0 : (await sql<{ n: number }>`SELECT count(*)::int AS n FROM open_dataset_row r WHERE ${where}`.execute(db)).rows[0]!.n);
-  }
-  return { records: rows.rows.map((r) => ({ _id: r.row_no, ...r.data })), total };
+/**
+ * One page of rows. PostgreSQL's own null order (as CKAN, which hands the sort
+ * to PostgreSQL), and `_id` last in the direction of the last key, so every
+ * order is one an index can give. The page's ids are chosen first from the
+ * indexes alone (a deep offset skips index entries, not rows), then only those
+ * rows are read.
+ */
+export async function searchRows(db: Executor, q: RowQuery): Promise<(Row & { _id: number })[]> {
+  const where = rowWhere(q);
+  const keys = q.sort.some((s) => s.field === '_id') ? q.sort : [...q.sort, { field: '_id', dir: q.sort[q.sort.length - 1]?.dir ?? 'asc' }];
+  const order = (alias: string) => sql.join(keys.map((s) => sql`${sql.ref(`${alias}.${s.field}`)} ${sql.raw(s.dir === 'asc' ? 'ASC' : 'DESC')}`), sql`, `);
+  const t = storeRef(q.table);
+  const r = await sql<{ data: Row & { _id: number } }>`
+    SELECT to_jsonb(p) AS data
+      FROM (SELECT r._id FROM ${t} r WHERE ${where} ORDER BY ${order('r')} LIMIT ${q.limit} OFFSET ${q.offset}) page
+      JOIN ${t} p ON p._id = page._id
+     ORDER BY ${order('p')}`.execute(db);
+  return r.rows.map((x) => x.data);
+}
+
+/** The number of matching rows, exact (from the indexes when the table is vacuumed). */
+export async function countRows(db: Executor, q: Pick<RowQuery, 'table' | 'fields' | 'filters' | 'q'>): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${storeRef(q.table)} r WHERE ${rowWhere(q)}`.execute(db);
+  return r.rows[0]!.n;
+}
+
+/** The planner's estimate of the matching rows (from the table's statistics; no row is read). */
+export async function estimateRows(db: Executor, q: Pick<RowQuery, 'table' | 'fields' | 'filters' | 'q'>): Promise<number> {
+  const r = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${storeRef(q.table)} r WHERE ${rowWhere(q)}`.execute(db);
+  return Math.round(r.rows[0]!['QUERY PLAN'][0].Plan['Plan Rows']);
 }
 
 /** Every row of a snapshot in order, in pages (downloads). */
-export async function* allRows(db: Executor, id: string, page = 5000): AsyncGenerator<Row[]> {
+export async function* allRows(db: Executor, table: string | null, page = 5000): AsyncGenerator<Row[]> {
+  if (!table) return;
   let after = 0;
   for (;;) {
-    const r = await db.selectFrom('open_dataset_row').select(['row_no', 'data']).where('dataset_id', '=', id).where('row_no', '>', after).orderBy('row_no').limit(page).execute();
-    if (!r.length) return;
-    yield r.map((x) => x.data as Row);
-    after = r[r.length - 1]!.row_no;
+    const r = await sql<{ data: Row & { _id: number } }>`
+      SELECT to_jsonb(r) AS data FROM ${storeRef(table)} r WHERE r._id > ${after} ORDER BY r._id LIMIT ${page}`.execute(db);
+    if (!r.rows.length) return;
+    yield r.rows.map((x) => { const { _id: _, ...rest } = x.data; return rest; });
+    after = r.rows[r.rows.length - 1]!.data._id;
   }
 }
 
 /** Values of `value` summed by `label`, largest first (the page's chart). */
-export async function chartSums(db: Executor, id: string, label: string, value: string | undefined, limit = 15): Promise<{ label: string; value: number }[]> {
+export async function chartSums(db: Executor, table: string | null, label: string, value: string | undefined, limit = 15): Promise<{ label: string; value: number }[]> {
+  if (!table) return [];
   const r = await sql<{ label: string; value: number }>`
-    SELECT coalesce(data->>${label}, '') AS label, ${value === undefined ? sql`count(*)` : sql`sum((data->>${value})::numeric)`}::float8 AS value
-      FROM open_dataset_row WHERE dataset_id = ${id} GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 LIMIT ${limit}`.execute(db);
+    SELECT coalesce(r.${sql.id(label)}::text, '') AS label, ${value === undefined ? sql`count(*)` : sql`sum(r.${sql.id(value)})`}::float8 AS value
+      FROM ${storeRef(table)} r GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 LIMIT ${limit}`.execute(db);
   return r.rows;
 }
 

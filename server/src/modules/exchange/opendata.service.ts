@@ -43,6 +43,8 @@ function checkShape(def: DatasetDef, rows: Row[]): void {
   });
 }
 
+const shape = (fields: { id: string; type: string }[]) => fields.map((f) => `${f.id}:${f.type}`).join(',');
+
 /** Generates one dataset's snapshot; returns whether its content changed. The previous snapshot stays on any failure. */
 export async function generateDataset(k: Kernel, def: DatasetDef): Promise<boolean> {
   const raw = await def.rows(k);
@@ -51,14 +53,19 @@ export async function generateDataset(k: Kernel, def: DatasetDef): Promise<boole
   const personal = personalDataIn(def.fields, rows);
   if (personal) throw exchangeErrors.personalData(def.id, personal.field, personal.row);
   const digest = createHash('sha256').update(canonical(rows)).digest('hex');
-  return transaction(k.db, async (tx) => {
+  const { changed, table } = await transaction(k.db, async (tx) => {
+    const before = await repo.dataset(tx, def.id, true);
     await repo.upsertMetadata(tx, metadataOf(def));
-    const current = await repo.dataset(tx, def.id, true);
-    const changed = current?.digest !== digest;
-    if (changed) await repo.replaceRows(tx, def.id, rows, (r) => Object.values(r).filter((v) => v !== null).join(' '));
+    const current = before ?? (await repo.dataset(tx, def.id, true));
+    // A changed digest, or columns changed under an unchanged content, means a new table.
+    const changed = current?.digest !== digest || !current.store_table || shape(before?.fields ?? []) !== shape(def.fields);
+    const table = changed ? await repo.replaceRows(tx, def.id, def.fields, rows) : null;
     await repo.markGenerated(tx, def.id, { rowCount: rows.length, digest, changed });
-    return changed;
+    return { changed, table };
   });
+  // The visibility map of the new table, so counts come from its indexes; a failure here loses no data.
+  if (table) await repo.vacuumStore(k.db, table).catch((e) => k.log.warn({ dataset: def.id, err: String(e) }, 'open data: vacuum of the new snapshot failed'));
+  return changed;
 }
 
 /** Runs a regeneration: every dataset, or only those due by their frequency; progress is written after each one. */
@@ -141,7 +148,7 @@ function csvCell(v: unknown): string {
 export async function* csvOf(k: Kernel, id: string): AsyncGenerator<string> {
   const d = await datasetOrThrow(k, id);
   yield `\uFEFF${d.fields.map((f) => csvCell(f.id)).join(',')}\r\n`;
-  for await (const page of repo.allRows(k.db, id)) {
+  for await (const page of repo.allRows(k.db, d.store_table)) {
     yield page.map((r) => `${d.fields.map((f) => csvCell(r[f.id])).join(',')}\r\n`).join('');
   }
 }
@@ -150,7 +157,7 @@ export async function* jsonOf(k: Kernel, id: string): AsyncGenerator<string> {
   const d = await datasetOrThrow(k, id);
   yield `{"dataset":${JSON.stringify(d.id)},"generated":${JSON.stringify(d.generated_at)},"fields":${JSON.stringify(d.fields.map((f) => ({ id: f.id, type: f.type, label: f.label })))},"records":[`;
   let first = true;
-  for await (const page of repo.allRows(k.db, id)) {
+  for await (const page of repo.allRows(k.db, d.store_table)) {
     yield (first ? '' : ',') + page.map((r) => JSON.stringify(r)).join(',');
     first = false;
   }

@@ -21,6 +21,7 @@ export function ckanDatastoreSearchRoute(app: App, k: Kernel) {
         sort: z.string().max(200, 'sort tối đa 200 ký tự').optional(),
         fields: z.union([z.string().max(2000), z.array(z.string().max(63)).max(100)]).optional(),
         include_total: boolParam.default(true),
+        total_estimation_threshold: intParam(0, 2_000_000_000, 'total_estimation_threshold').optional(),
         records_format: z.literal('objects', 'Chỉ hỗ trợ records_format=objects').optional(),
         plain: boolParam.optional(),
         language: z.string().max(20).optional(),

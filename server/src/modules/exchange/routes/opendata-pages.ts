@@ -100,9 +100,9 @@ ${pages > 1 ? html`<nav aria-label="Trang"><p>${req.query.trang > 1 ? html`<a hr
         return reply.code(404).type('text/html; charset=utf-8').send(page({ title: 'Không tìm thấy bộ dữ liệu', siteName: SITE, body }));
       }
       const org: CkanOrganization = await organizationOf(k, d.publisher);
-      const preview = await repo.searchRows(k.db, { datasetId: d.id, fields: d.fields, filters: {}, sort: [], limit: PREVIEW_ROWS, offset: 0, total: false });
+      const preview = d.store_table ? await repo.searchRows(k.db, { table: d.store_table, fields: d.fields, filters: {}, sort: [], limit: PREVIEW_ROWS, offset: 0 }) : [];
       const chart = datasetDef(k, d.id)?.chart;
-      const sums = chart ? await repo.chartSums(k.db, d.id, chart.label, chart.value) : [];
+      const sums = chart ? await repo.chartSums(k.db, d.store_table, chart.label, chart.value) : [];
       const labelOf = (id: string) => d.fields.find((f) => f.id === id)?.label ?? id;
       const licence = LICENCES[d.licence_id as LicenceId];
       const row = (label: string, value: unknown) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`;
@@ -126,8 +126,8 @@ ${d.fields.map((f) => html`<tr><td><code>${f.id}</code></td><td>${f.label}</td><
 </tbody></table>
 ${chart && sums.length ? html`<h2>Biểu đồ</h2>${barChart(chart.value ? `${labelOf(chart.value)} theo ${labelOf(chart.label).toLowerCase()}` : `Số dòng theo ${labelOf(chart.label).toLowerCase()}`, sums)}` : ''}
 <h2>Xem trước ${Math.min(PREVIEW_ROWS, d.row_count)} dòng đầu</h2>
-${preview.records.length ? html`<div style="overflow-x:auto"><table><thead><tr>${d.fields.map((f) => html`<th scope="col">${f.label}</th>`)}</tr></thead><tbody>
-${preview.records.map((r) => html`<tr>${d.fields.map((f) => html`<td>${fmtCell(r[f.id])}</td>`)}</tr>`)}
+${preview.length ? html`<div style="overflow-x:auto"><table><thead><tr>${d.fields.map((f) => html`<th scope="col">${f.label}</th>`)}</tr></thead><tbody>
+${preview.map((r) => html`<tr>${d.fields.map((f) => html`<td>${fmtCell(r[f.id])}</td>`)}</tr>`)}
 </tbody></table></div>` : html`<p>Chưa có dữ liệu.</p>`}`;
       return reply
         .type('text/html; charset=utf-8')
