@@ -150,4 +150,8 @@ defineErrors({
   PKI_APPEARANCE_IMAGE: { status: 400, vi: 'Ảnh chữ ký/con dấu phải là tệp PNG: {reason}', en: 'The signature or seal image must be a PNG file: {reason}' },
   PKI_SIGNATURE_SPACE: { status: 500, vi: 'Chữ ký lớn hơn chỗ dành sẵn ({need} > {have} byte)', en: 'The signature is larger than the space reserved for it ({need} > {have} bytes)' },
   PKI_NO_SIGNATURE: { status: 422, vi: 'Tệp PDF không có chữ ký số nào', en: 'The PDF has no digital signature' },
+  PKI_PKCS11_PIN: { status: 422, vi: 'Mã PIN của thiết bị ký số (PKCS#11) «{token}» không đúng hoặc đã bị khóa', en: 'Wrong or locked PIN for the PKCS#11 token "{token}"' },
+  PKI_PKCS11_NOT_FOUND: { status: 422, vi: 'Không tìm thấy {what} trong thiết bị ký số (PKCS#11)', en: 'No {what} found in the PKCS#11 token' },
+  PKI_PKCS11_FAILED: { status: 502, vi: 'Thiết bị ký số (PKCS#11) báo lỗi: {reason}', en: 'The PKCS#11 token failed: {reason}' },
+  PKI_REMOTE_SIGNER_AUTH: { status: 422, vi: 'Dịch vụ ký số từ xa từ chối xác thực: {reason}', en: 'The remote signing service refused the authorisation: {reason}' },
 });

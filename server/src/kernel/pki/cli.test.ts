@@ -48,7 +48,7 @@ describe('congso pki / sign / verify', () => {
     const { stdout: json } = await congso(['verify', path.join(dir, 'two.pdf'), '--trust', path.join(ca, 'ca.pem'), '--crl', path.join(ca, 'crl.pem'), '--json']);
     const report = JSON.parse(json);
     expect(report.signatures.map((s: { level: string; indication: string }) => `${s.level} ${s.indication}`)).toEqual(['B-T TOTAL_PASSED', 'B-B TOTAL_PASSED']);
-  });
+  }, 180_000);
 
   it('without the trust root, verify exits 1 and says why in Vietnamese; a wrong password is a catalogue error', async () => {
     const ca = path.join(dir, 'ca');

@@ -1,31 +1,33 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { P12Signer } from '@libpdf/core';
 import { AppError, messageOf } from '../errors.js';
-import { createDevCa, exportP12, issueCertificate, issueCrl } from './dev-ca.js';
-import { loadP12 } from './keys.js';
+import type { RemoteSigner } from './keys.js';
 import { INDICATION_TEXT } from './messages.js';
-import { decree30TextLines, signPdf, type PadesLevel } from './sign.js';
-import { createDevTsa, HttpTimestampAuthority, serveTsa } from './tsa.js';
-import { fromPemOrDer, toPem } from './util.js';
+import type { PadesLevel } from './sign.js';
+import { fromPemOrDer } from './util.js';
 import { validatePdf, type SignatureReport, type ValidationReport } from './validate.js';
 import * as x509 from './x509.js';
 
 /**
  * `congso pki dev-ca`, `congso pki tsa`, `congso sign` and `congso verify`:
  * the command-line face of kernel/pki. No database; errors print the
- * catalogue's Vietnamese message.
+ * catalogue's Vietnamese message. Only validation is imported up front: the
+ * signing side (pdfkit, the CA, key stores) loads when a command needs it, so
+ * `congso verify` starts fast (bin/pki.mjs runs this file as a bundle).
  */
 
 export const PKI_HELP = `  pki dev-ca --out DIR [--password P]
                         development CA: ca.pem, ca.key, signer.p12, org.p12, tsa.p12, crl.der/crl.pem
   pki tsa --dir DIR [--port N] [--password P]
                         serve the dev CA's time-stamping authority (RFC 3161) over HTTP
-  sign IN.pdf OUT.pdf --p12 FILE --password P [--level B-B|B-T --tsa URL]
+  sign IN.pdf OUT.pdf (--p12 FILE --password P | --pkcs11 MODULE:TOKEN:KEY [--chain PEM]
+       | --remote URL --credential ID) [--level B-B|B-T --tsa URL]
        [--appearance text|image --image PNG --seal PNG --page N --rect x,y,w,h]
        [--reason R --location L --number SỐ/KH]
-                        sign a PDF (PAdES) as an incremental update
+                        sign a PDF (PAdES) as an incremental update; PKCS#11 PIN from
+                        CONGSO_PKCS11_PIN (else asked on the terminal); remote signing
+                        credentials from CONGSO_REMOTE_TOKEN / CONGSO_REMOTE_PIN (docs/pki.md)
   verify FILE.pdf [--trust ca.pem]... [--crl FILE]... [--json]
                         validate every signature (exit 0 only if all are TOTAL_PASSED)
 `;
@@ -35,6 +37,8 @@ const DEV_PASSWORD = 'congso-dev';
 async function devCa(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' }, password: { type: 'string', default: DEV_PASSWORD } } });
   if (!values.out) throw usage('pki dev-ca --out DIR');
+  const { createDevCa, exportP12, issueCertificate, issueCrl } = await import('./dev-ca.js');
+  const { toPem } = await import('./util.js');
   mkdirSync(values.out, { recursive: true });
   const ca = await createDevCa();
   const crlUrl = 'http://127.0.0.1:3180/crl.der';
@@ -61,6 +65,9 @@ async function devCa(args: string[]): Promise<number> {
 async function tsaServer(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { dir: { type: 'string' }, port: { type: 'string', default: '3180' }, password: { type: 'string', default: DEV_PASSWORD } } });
   if (!values.dir) throw usage('pki tsa --dir DIR');
+  const { P12Signer } = await import('@libpdf/core');
+  const { loadP12 } = await import('./keys.js');
+  const { createDevTsa, serveTsa } = await import('./tsa.js');
   const p12 = readFileSync(path.join(values.dir, 'tsa.p12'));
   const key = await loadP12(p12, values.password!);
   // The TSA signs with WebCrypto; the key as @libpdf/core decrypted it is in that form.
@@ -82,6 +89,10 @@ async function sign(args: string[]): Promise<number> {
     options: {
       p12: { type: 'string' },
       password: { type: 'string', default: '' },
+      pkcs11: { type: 'string' },
+      chain: { type: 'string', multiple: true, default: [] },
+      remote: { type: 'string' },
+      credential: { type: 'string' },
       level: { type: 'string' },
       tsa: { type: 'string' },
       appearance: { type: 'string' },
@@ -95,10 +106,99 @@ async function sign(args: string[]): Promise<number> {
     },
   });
   const [input, output] = positionals;
-  if (!input || !output || !values.p12) throw usage('sign IN.pdf OUT.pdf --p12 FILE --password P');
+  const keys = [values.p12, values.pkcs11, values.remote].filter(Boolean).length;
+  if (!input || !output || keys !== 1) throw usage('sign IN.pdf OUT.pdf (--p12 FILE --password P | --pkcs11 MODULE:TOKEN:KEY | --remote URL --credential ID)');
   const level = (values.level ?? (values.tsa ? 'B-T' : 'B-B')) as PadesLevel;
   if (level !== 'B-B' && level !== 'B-T') throw usage('sign … --level B-B|B-T');
-  const signer = await loadP12(readFileSync(values.p12), values.password!);
+  const pdfBytes = readFileSync(input);
+  const signer = await openSigner(values);
+  try {
+    return await signWith(signer, pdfBytes, output, level, values);
+  } finally {
+    await signer.close?.();
+  }
+}
+
+type SignValues = {
+  p12?: string;
+  password?: string;
+  pkcs11?: string;
+  chain?: string[];
+  remote?: string;
+  credential?: string;
+  level?: string;
+  tsa?: string;
+  appearance?: string;
+  image?: string;
+  seal?: string;
+  page?: string;
+  rect?: string;
+  reason?: string;
+  location?: string;
+  number?: string;
+};
+
+/** The key, wherever it lives: a PKCS#12 file, a PKCS#11 token, or a remote signing service. */
+async function openSigner(values: SignValues): Promise<RemoteSigner> {
+  const chain = (values.chain ?? []).flatMap((f) => fromPemOrDer(readFileSync(f), 'CERTIFICATE'));
+  if (values.pkcs11) {
+    const { parsePkcs11Spec, openPkcs11Signer } = await import('./pkcs11.js');
+    const ref = parsePkcs11Spec(values.pkcs11);
+    if (!ref) throw usage('sign … --pkcs11 MODULE:TOKEN-LABEL:KEY-LABEL');
+    const pin = process.env.CONGSO_PKCS11_PIN ?? (await askHidden(`Mã PIN của thiết bị «${ref.token}» / PIN: `));
+    if (pin === null) throw usage('sign … --pkcs11 …: set CONGSO_PKCS11_PIN or run on a terminal to be asked for the PIN');
+    return openPkcs11Signer({ ...ref, pin, chain });
+  }
+  if (values.remote) {
+    if (!values.credential) throw usage('sign … --remote URL --credential ID');
+    const { openCscSigner } = await import('./remote.js');
+    return openCscSigner({
+      baseUrl: values.remote,
+      credentialId: values.credential,
+      accessToken: process.env.CONGSO_REMOTE_TOKEN,
+      pin: process.env.CONGSO_REMOTE_PIN,
+    });
+  }
+  const { loadP12 } = await import('./keys.js');
+  return loadP12(readFileSync(values.p12!), values.password!);
+}
+
+/** Reads a secret from the terminal without echoing it; null when there is no terminal. */
+async function askHidden(question: string): Promise<string | null> {
+  if (!process.stdin.isTTY) return null;
+  process.stderr.write(question);
+  const stdin = process.stdin;
+  stdin.setRawMode(true);
+  stdin.resume();
+  let answer = '';
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        for (const ch of chunk.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') {
+            stdin.off('data', onData);
+            return resolve(answer);
+          }
+          if (ch === '\u0003') {
+            stdin.off('data', onData);
+            return reject(usage('sign: cancelled'));
+          }
+          if (ch === '\u007f') answer = answer.slice(0, -1);
+          else answer += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+    process.stderr.write('\n');
+  }
+}
+
+async function signWith(signer: RemoteSigner, pdfBytes: Buffer, output: string, level: PadesLevel, values: SignValues): Promise<number> {
+  const { decree30TextLines, signPdf } = await import('./sign.js');
+  const { HttpTimestampAuthority } = await import('./tsa.js');
   const cert = new x509.X509Certificate(Buffer.from(signer.certificate));
   const time = new Date();
   let appearance: Parameters<typeof signPdf>[1]['appearance'];
@@ -117,7 +217,7 @@ async function sign(args: string[]): Promise<number> {
     if ([x, y, width, height].some((n) => n === undefined || !Number.isFinite(n))) throw usage('sign … --rect x,y,w,h (points)');
     placement = { page: Number(values.page ?? 1) - 1, x: x!, y: y!, width: width!, height: height! };
   }
-  const r = await signPdf(readFileSync(input), {
+  const r = await signPdf(pdfBytes, {
     signer,
     level,
     tsa: values.tsa ? new HttpTimestampAuthority(values.tsa) : undefined,

@@ -99,6 +99,21 @@ const USAGE: Record<CertKind, number> = {
 
 export async function issueCertificate(ca: DevCa, opts: IssueOptions): Promise<IssuedKey> {
   const keys = await newKeys();
+  return issued(await certify(ca, keys.publicKey, opts), keys);
+}
+
+/**
+ * Certifies a public key whose private half the CA never sees: a key generated
+ * inside an HSM or smart card (PKCS#11), given as DER SubjectPublicKeyInfo.
+ * Returns the DER certificate.
+ */
+export async function certifyPublicKey(ca: DevCa, spki: Uint8Array, opts: IssueOptions): Promise<Uint8Array> {
+  const publicKey = await webcrypto.subtle.importKey('spki', ab(spki), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['verify']);
+  return new Uint8Array((await certify(ca, publicKey, opts)).rawData);
+}
+
+async function certify(ca: DevCa, publicKey: CryptoKey, opts: IssueOptions): Promise<x509.X509Certificate> {
+  const keys = { publicKey };
   const caCert = new x509.X509Certificate(ab(ca.certificate));
   const notBefore = opts.notBefore ?? new Date(Date.now() - DAY);
   const extensions: x509.Extension[] = [
@@ -120,7 +135,7 @@ export async function issueCertificate(ca: DevCa, opts: IssueOptions): Promise<I
     signingAlgorithm: RSA,
     extensions,
   });
-  return issued(cert, keys);
+  return cert;
 }
 
 export interface Revocation {

@@ -18,4 +18,8 @@ export const pkiErrors = {
   image: (reason: string) => new AppError('PKI_APPEARANCE_IMAGE', { reason }),
   space: (need: number, have: number) => new AppError('PKI_SIGNATURE_SPACE', { need, have }),
   noSignature: () => new AppError('PKI_NO_SIGNATURE'),
+  pkcs11Pin: (token: string) => new AppError('PKI_PKCS11_PIN', { token }),
+  pkcs11NotFound: (what: string) => new AppError('PKI_PKCS11_NOT_FOUND', { what }),
+  pkcs11Failed: (reason: string) => new AppError('PKI_PKCS11_FAILED', { reason }),
+  remoteAuth: (reason: string) => new AppError('PKI_REMOTE_SIGNER_AUTH', { reason }),
 };

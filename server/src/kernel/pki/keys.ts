@@ -18,10 +18,12 @@ export interface RemoteSigner {
   readonly chain: Uint8Array[];
   /** Signs a SHA-256 digest; returns the raw RSA PKCS#1 v1.5 signature value. */
   signHash(hash: Uint8Array, algorithm: 'SHA-256'): Promise<Uint8Array>;
+  /** Releases what the key holds open (a PKCS#11 session, a connection); absent when there is nothing to release. */
+  close?(): Promise<void>;
 }
 
 /** DigestInfo prefix for SHA-256 (RFC 8017 §9.2 note 1): what RSA PKCS#1 v1.5 wraps around the hash. */
-const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+export const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
 /**
  * A signer holding the private key in this process: the local stand-in for a

@@ -1,0 +1,84 @@
+// Lean launcher for `congso pki|sign|verify`: runs kernel/pki as one esbuild
+// bundle (built on first use, rebuilt when a source it was built from changes),
+// so these commands do not pay for tsx compiling TypeScript nor for loading the
+// platform. The bundle lives in node_modules/.cache/congso-pki, next to the
+// packages it leaves external (native addons, pdfkit's data files, fonts).
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE = process.env.CONGSO_PKI_CACHE ?? path.join(ROOT, 'node_modules', '.cache', 'congso-pki');
+const ENTRY = path.join(ROOT, 'server', 'src', 'kernel', 'pki', 'main.ts');
+const CURRENT = path.join(CACHE, 'current.json');
+/** Not bundled: native addons and packages that read files next to their own code. */
+const EXTERNAL = ['pkcs11js', 'pdfkit', 'sharp', '@expo-google-fonts/*', 'fontkit'];
+
+function mtime(f) {
+  try {
+    return statSync(f).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** The bundle when every file it was built from is older than it; otherwise null. */
+function fresh() {
+  let cur;
+  try {
+    cur = JSON.parse(readFileSync(CURRENT, 'utf8'));
+  } catch {
+    return null;
+  }
+  const bundle = path.join(CACHE, cur.dir, 'main.js');
+  if (!existsSync(bundle)) return null;
+  for (const f of cur.inputs) if (mtime(path.join(ROOT, f)) > cur.builtAt) return null;
+  return bundle;
+}
+
+async function build() {
+  const { build } = await import('esbuild');
+  const builtAt = Date.now();
+  const dir = `b-${builtAt.toString(36)}-${process.pid}`;
+  const tmp = path.join(CACHE, `${dir}.tmp`);
+  mkdirSync(tmp, { recursive: true });
+  const r = await build({
+    entryPoints: { main: ENTRY },
+    outdir: tmp,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL,
+    // CommonJS packages inside an ESM bundle call require(): give them one.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    outExtension: { '.js': '.js' },
+    metafile: true,
+    logLevel: 'error',
+    absWorkingDir: ROOT,
+  });
+  writeFileSync(path.join(tmp, 'package.json'), '{"type":"module"}\n');
+  renameSync(tmp, path.join(CACHE, dir));
+  // Our own sources, and the lock file for the packages bundled in.
+  const inputs = Object.keys(r.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  inputs.push('package-lock.json', 'bin/pki.mjs');
+  const next = path.join(CACHE, `current.${process.pid}.json`);
+  writeFileSync(next, JSON.stringify({ dir, builtAt, inputs }));
+  renameSync(next, CURRENT);
+  return path.join(CACHE, dir, 'main.js');
+}
+
+let bundle = fresh();
+if (!bundle) {
+  try {
+    bundle = await build();
+  } catch (e) {
+    // No writable cache or no esbuild: run the TypeScript through tsx as before.
+    process.stderr.write(`congso: lean bundle unavailable (${e.message}); running through tsx\n`);
+    rmSync(path.join(CACHE, 'current.json'), { force: true });
+    await import(pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'api', 'index.mjs')).href).then((m) => m.register());
+    bundle = ENTRY;
+  }
+}
+await import(pathToFileURL(bundle).href);
