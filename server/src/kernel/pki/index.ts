@@ -3,9 +3,11 @@
  * Stateless: keys, certificates, trust roots and CRLs are passed in. See
  * docs/pki.md for operators.
  */
-export { createDevCa, issueCertificate, issueCrl, exportP12, type DevCa, type IssuedKey, type CertKind, type IssueOptions, type Revocation } from './dev-ca.js';
+export { createDevCa, issueCertificate, certifyPublicKey, issueCrl, exportP12, type DevCa, type IssuedKey, type CertKind, type IssueOptions, type Revocation } from './dev-ca.js';
 export { createDevTsa, serveTsa, HttpTimestampAuthority, type TimestampAuthority, type DevTsa } from './tsa.js';
 export { loadP12, localSigner, signerFromPkcs8, checkSigningCertificate, type RemoteSigner } from './keys.js';
+export { openPkcs11Signer, pkcs11GenerateRsaKey, pkcs11StoreCertificate, parsePkcs11Spec, type Pkcs11KeyRef, type Pkcs11Signer } from './pkcs11.js';
+export { openCscSigner, serveCscService, type CscClientOptions, type CscCredential, type CscService } from './remote.js';
 export { signPdf, decree30TextLines, type SignPdfOptions, type SignPdfResult, type PadesLevel, type Placement } from './sign.js';
 export type { Appearance } from './appearance.js';
 export { validatePdf, type ValidateOptions, type ValidationReport, type SignatureReport, type CertInfo } from './validate.js';
