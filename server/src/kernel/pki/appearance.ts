@@ -27,6 +27,14 @@ function checkPng(bytes: Uint8Array, what: string): Buffer {
   return b;
 }
 
+/** Pixel size from the PNG header (IHDR). */
+function pngSize(b: Buffer): { w: number; h: number } {
+  const w = b.readUInt32BE(16);
+  const h = b.readUInt32BE(20);
+  if (!w || !h) throw pkiErrors.image('empty PNG');
+  return { w, h };
+}
+
 /** Width and height a text box needs for `lines`, so callers can place it before drawing. */
 export function textBoxSize(lines: string[]): { width: number; height: number } {
   const doc = new PDFDocument({ autoFirstPage: false });
@@ -47,9 +55,23 @@ export async function renderAppearance(a: Appearance, width: number, height: num
   if (a.kind === 'image') {
     if (!a.image && !a.seal) throw pkiErrors.image('no image given');
     try {
-      if (a.image) doc.image(checkPng(a.image, 'signature'), 0, 0, { fit: [width, height], align: 'center', valign: 'center' });
-      // The seal is square, as tall as the box, its centre over the left third of the signature.
-      if (a.seal) doc.image(checkPng(a.seal, 'seal'), a.image ? 0 : (width - height) / 2, 0, { fit: [height, height] });
+      const image = a.image ? checkPng(a.image, 'signature') : null;
+      const seal = a.seal ? checkPng(a.seal, 'seal') : null;
+      if (image && seal) {
+        // Decree 30 appendix I: the seal (a disc as tall as the box) at the left, over the
+        // left third of the signature image: sigX = d - sigW/3, and sigX + sigW fits the box.
+        const d = Math.min(height, width * 0.6);
+        const { w, h } = pngSize(image);
+        const sigW = Math.min(1.5 * (width - d), (height * w) / h);
+        const sigH = (sigW * h) / w;
+        doc.image(image, d - sigW / 3, (height - sigH) / 2, { width: sigW, height: sigH });
+        doc.image(seal, 0, (height - d) / 2, { fit: [d, d] });
+      } else if (image) {
+        doc.image(image, 0, 0, { fit: [width, height], align: 'center', valign: 'center' });
+      } else if (seal) {
+        const d = Math.min(width, height);
+        doc.image(seal, (width - d) / 2, (height - d) / 2, { fit: [d, d] });
+      }
     } catch (e) {
       if ((e as { code?: string }).code === 'PKI_APPEARANCE_IMAGE') throw e;
       throw pkiErrors.image((e as Error).message);

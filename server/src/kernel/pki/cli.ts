@@ -18,7 +18,8 @@ import * as x509 from './x509.js';
  */
 
 export const PKI_HELP = `  pki dev-ca --out DIR [--password P]
-                        development CA: ca.pem, ca.key, signer.p12, org.p12, tsa.p12, crl.der/crl.pem
+                        development CA: ca.pem, ca.key, signer.p12, org.p12, tsa.p12, crl.der/crl.pem,
+                        demo appearance images chu-ky.png (signature) and con-dau.png (seal)
   pki tsa --dir DIR [--port N] [--password P]
                         serve the dev CA's time-stamping authority (RFC 3161) over HTTP
   sign IN.pdf OUT.pdf (--p12 FILE --password P | --pkcs11 MODULE:TOKEN:KEY [--chain PEM]
@@ -56,8 +57,13 @@ async function devCa(args: string[]): Promise<number> {
   const crl = await issueCrl(ca, []);
   out('crl.der', crl);
   out('crl.pem', toPem('X509 CRL', crl));
+  // Demo images for Decree 30 appearances: --appearance image --image chu-ky.png --seal con-dau.png
+  const { demoSealPng, demoSignaturePng } = await import('./demo-images.js');
+  out('chu-ky.png', await demoSignaturePng('Nguyễn Văn An'));
+  out('con-dau.png', await demoSealPng('UBND tỉnh Ninh Bình', 'Thử nghiệm'));
   console.log(`Đã tạo CA thử nghiệm trong ${values.out} (mật khẩu các tệp .p12: ${values.password})`);
   console.log(`  signer.p12  ${signer.subject}\n  org.p12     ${org.subject}\n  tsa.p12     ${tsa.subject}`);
+  console.log('  chu-ky.png  ảnh chữ ký mẫu / demo signature image;  con-dau.png  ảnh con dấu mẫu / demo seal image');
   console.log('CHỈ DÙNG ĐỂ PHÁT TRIỂN VÀ KIỂM THỬ / development and tests only');
   return 0;
 }

@@ -196,6 +196,17 @@ function patchByteRange(out: Uint8Array, from: number, reserve: number): [number
   return range;
 }
 
+/**
+ * Where the organisation's seal goes when it is applied as its own signature
+ * after the signer's (Decree 30 appendix I): a disc of the seal's real size
+ * (default 36 mm), vertically centred on the signer's image, covering its left
+ * third.
+ */
+export function sealPlacementOver(signature: Placement, diameterMm = 36): Placement {
+  const d = diameterMm * MM;
+  return { page: signature.page, x: signature.x + signature.width / 3 - d, y: signature.y + (signature.height - d) / 2, width: d, height: d };
+}
+
 /** The text Decree 30 puts in the organisation's top-right signature box. */
 export function decree30TextLines(p: { organisation: string; signer?: string; number?: string; time: Date }): string[] {
   return [
