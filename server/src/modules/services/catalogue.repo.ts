@@ -130,7 +130,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * Accent- and typo-forgiving search: every word of the query appears in the
  * accent-free text, or — when that finds nothing — the whole query is
  * close to a word sequence in it (pg_trgm word similarity). Exact phrase
- * matches rank first.
+ * matches rank first, and among equals the shorter (more precise) name.
  */
 export async function searchProcedures(db: Executor, f: SearchFilter): Promise<{ items: ProcedureSummaryRow[]; total: number }> {
   const q = f.q?.trim();
@@ -152,7 +152,7 @@ export async function searchProcedures(db: Executor, f: SearchFilter): Promise<{
     if (few.rows[0]!.n < FUZZY_BELOW) matched = sql`${byWords} UNION SELECT p.id FROM procedure p WHERE ${where} AND f_unaccent(${q}) <% p.search_text`;
   }
   const rank = q
-    ? sql`(p.search_text LIKE '%' || f_unaccent(${escapeLike(q)}) || '%') DESC, word_similarity(f_unaccent(${q}), p.search_text) DESC,`
+    ? sql`(p.search_text LIKE '%' || f_unaccent(${escapeLike(q)}) || '%') DESC, word_similarity(f_unaccent(${q}), p.search_text) DESC, length(p.search_text),`
     : sql``;
   const r = await sql<ProcedureSummaryRow & { total: number }>`
     SELECT p.id, p.code, p.name, p.sector_code, s.name AS sector_name, p.level, p.agency_code, p.online_level,

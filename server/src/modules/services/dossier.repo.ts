@@ -123,6 +123,8 @@ export interface AttachedFile {
   mime: string;
   size: number;
   kind?: 'component' | 'supplement' | 'result';
+  /** The content's SHA-256 (hex), for dossier files. */
+  sha256?: string;
   added_at: Date;
 }
 
@@ -249,7 +251,7 @@ export async function dossierFiles(db: Executor, dossierId: string): Promise<Att
   return db
     .selectFrom('dossier_file as f')
     .innerJoin('file_ref as r', 'r.id', 'f.file_id')
-    .select(['f.file_id', 'f.component', 'f.kind', 'r.original_name', 'r.mime', 'r.size', 'f.added_at'])
+    .select(['f.file_id', 'f.component', 'f.kind', 'r.original_name', 'r.mime', 'r.size', 'r.sha256', 'f.added_at'])
     .where('f.dossier_id', '=', dossierId)
     .orderBy('f.added_at')
     .execute();
@@ -342,7 +344,12 @@ function scopeWhere(eb: ExpressionBuilder<Database & { d: DossierTable }, 'd'>, 
       const parts: Expression<SqlBool>[] = [];
       if (s.unitPath) parts.push(eb.or([eb('d.unit_path', '=', s.unitPath), eb('d.unit_path', 'like', `${s.unitPath}.%`)]));
       if (s.agencyId) parts.push(eb('d.agency_id', '=', s.agencyId));
-      return parts.length ? eb.and(parts) : sql<SqlBool>`true`;
+      if (!parts.length) return sql<SqlBool>`true`;
+      // Or an agency of a joint process (liên thông) that holds or held the dossier.
+      const joint = sql<SqlBool>`EXISTS (SELECT 1 FROM dossier_joint_step j WHERE j.dossier_id = d.id${
+        s.unitPath ? sql` AND (j.unit_path = ${s.unitPath} OR j.unit_path LIKE ${`${s.unitPath}.%`})` : sql``}${
+        s.agencyId ? sql` AND j.agency_id = ${s.agencyId}` : sql``})`;
+      return eb.or([eb.and(parts), joint]);
     }),
   );
 }

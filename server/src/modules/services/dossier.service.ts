@@ -19,6 +19,9 @@ import ExcelJS from 'exceljs';
 import { renderPdf, vnDateTime } from '../../kernel/pdf/index.js';
 import { controlSheetSpec, extensionSpec, type PaperAction, receiptPdf, refusalSpec, resultPdf, stopSpec, supplementSpec } from './papers.js';
 import { trackingCache } from './tracking-cache.js';
+import { sendNotice } from './notify.channels.js';
+import { channelsFor } from './notify.service.js';
+import { afterJointAction, isJointAction, jointFilter, jointTracking, jointView, type JointView, openJointSteps, readsAsJointAgency } from './joint.js';
 
 /**
  * Dossiers: drafts a citizen fills and resumes on any device, submission
@@ -75,9 +78,12 @@ export interface DossierSummary {
   overdue: boolean;
   supplementCount: number;
   assigneeId: string | null;
+  /** Joint processing (liên thông): the other agency holding the dossier now, and its step's due time. */
+  currentAgency: { code: string; name: string; dueAt: Date } | null;
 }
 
 export interface DossierView extends DossierSummary {
+  joint: JointView;
   applicant: Applicant;
   forms: Record<string, Record<string, unknown>>;
   files: FileView[];
@@ -96,8 +102,9 @@ export interface DossierView extends DossierSummary {
 
 const stateLabel = (s: string) => (dossierCaseType.labels as Record<string, string>)[s] ?? s;
 
-function summary(r: DossierRow, now: Date): DossierSummary {
+function summary(r: DossierRow, now: Date, current: DossierSummary['currentAgency'] = null): DossierSummary {
   return {
+    currentAgency: current,
     id: r.id,
     code: r.code,
     procedure: { code: r.procedure_code, version: r.procedure_version, name: r.procedure_name },
@@ -128,7 +135,9 @@ async function readable(ex: Executor, ctx: Ctx, id: string): Promise<DossierRow>
   const r = /^[0-9a-f-]{36}$/.test(id) ? await repo.dossier(ex, id) : undefined;
   // Another citizen's dossier is as absent as one that does not exist.
   if (!r || (isPublic(ctx.actor) && r.owner_id !== ctx.actor.id)) throw servicesErrors.dossierNotFound();
-  if (!isPublic(ctx.actor) && r.owner_id !== ctx.actor.id && !can(ctx.actor, READ, scopeOf(r))) throw errors.forbidden(READ);
+  if (!isPublic(ctx.actor) && r.owner_id !== ctx.actor.id && !can(ctx.actor, READ, scopeOf(r)) && !(await readsAsJointAgency(ex, ctx.actor, id, READ))) {
+    throw errors.forbidden(READ);
+  }
   return r;
 }
 
@@ -464,8 +473,11 @@ async function actOn(
   const clock = async () => (await k.workflow.clocks(id, tx)).find((c) => c.step === 'processing' && !c.stoppedAt);
   // Open and counting (not waiting for the applicant) before this action: it leaves the open-by-appointment count.
   const before = await repo.dossier(tx, id);
-  const counted = before && before.due_at && !before.finished_at && ['processing', 'reviewing'].includes(r.action.fromState ?? '');
-  if (counted && !['assign', 'process', 'send_back', 'extend'].includes(action)) await openDue(tx, before, -1);
+  const counted = before && before.due_at && !before.finished_at && ['processing', 'joint', 'reviewing'].includes(r.action.fromState ?? '');
+  if (counted && !['assign', 'process', 'send_back', 'extend', 'transfer', 'joint_pass', 'joint_complete', 'joint_return'].includes(action)) await openDue(tx, before, -1);
+  if (isJointAction(action) || (action === 'withdraw' && r.action.fromState === 'joint')) {
+    await afterJointAction(k, tx, before!, r.case, action, { at, seq: r.action.seq, payload: r.action.payload });
+  }
   switch (action) {
     case 'receive': {
       await repo.updateDossier(tx, id, { received_at: at, due_at: (await clock())?.dueAt ?? null });
@@ -693,8 +705,11 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
   const c = (await k.workflow.get(id, ex))!;
   const now = new Date();
   const history = await k.workflow.history(id, ex);
+  const joint = await jointView(ex, c, id, now);
+  const meaningful = jointFilter(joint);
   return {
-    ...summary(r, now),
+    ...summary(r, now, joint.current && { code: joint.current.agencyCode, name: joint.current.agencyName, dueAt: joint.current.dueAt }),
+    joint,
     applicant: r.applicant,
     forms: r.forms,
     files: (await repo.dossierFiles(ex, id)).map(fileView),
@@ -705,7 +720,7 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
     paperResult: r.paper_result,
     rating: r.rating ? { value: r.rating, reason: r.rating_reason, at: r.rated_at! } : null,
     version: r.version,
-    allowedActions: k.workflow.allowedActions(c, ctx.actor).map((a) => ({ action: a, label: label(c.definition, a) })),
+    allowedActions: k.workflow.allowedActions(c, ctx.actor).filter(meaningful).map((a) => ({ action: a, label: label(c.definition, a) })),
     history: history.map((h) => ({
       seq: h.seq, action: h.action, label: h.action === 'start' ? 'Nộp hồ sơ' : label(c.definition, h.action), from: h.fromState, to: h.toState,
       toLabel: stateLabel(h.toState), actor: h.actor.name, at: h.at,
@@ -736,7 +751,14 @@ export async function list(k: Kernel, ctx: Ctx, q: ListQuery): Promise<{ items: 
     scopes: mine ? undefined : scopesFor(ctx.actor, READ),
     states: q.state, due: q.due, assignee: q.assignedToMe ? ctx.actor.id : undefined, q: q.q, limit: q.limit, offset: q.offset, now,
   });
-  return { items: r.rows.map((x) => summary(x, now)), total: r.total };
+  const open = await openJointSteps(k.db, r.rows.map((x) => x.id));
+  return {
+    items: r.rows.map((x) => {
+      const j = open.get(x.id);
+      return summary(x, now, j ? { code: j.agency_code, name: j.agency_name, dueAt: j.due_at } : null);
+    }),
+    total: r.total,
+  };
 }
 
 /** Public tracking by code: state, dates and the handling body, nothing personal. */
@@ -746,15 +768,18 @@ export async function track(k: Kernel, code: string) {
   if (hit) return hit;
   const r = CODE_RE.test(code) ? await repo.dossierByCode(k.db, code) : undefined;
   if (!r) throw servicesErrors.dossierNotFound();
-  const v = trackView(r);
+  const v = trackView(r, await jointTracking(k.db, r.id));
   cache.set(code, r.id, v);
   return v;
 }
 
-function trackView(r: DossierRow) {
+function trackView(r: DossierRow, joint: Awaited<ReturnType<typeof jointTracking>>) {
   return {
     code: r.code, procedureName: r.procedure_name, handlerName: r.handler_name, state: r.state, stateLabel: stateLabel(r.state),
     submittedAt: r.submitted_at, receivedAt: r.received_at, dueAt: r.due_at, finishedAt: r.finished_at, returnedAt: r.returned_at,
+    // Which agency has it now (the receiving body unless another agency of a joint process holds it).
+    currentAgency: joint.currentAgency ?? r.handler_name,
+    jointSteps: joint.jointSteps,
   };
 }
 
@@ -791,7 +816,8 @@ const SUBJECTS: Record<string, string> = {
 async function notifyApplicant(k: Kernel, tx: Tx, ctx: Ctx, id: string, what: string): Promise<void> {
   const r = await repo.dossier(tx, id);
   const to = r?.applicant.email ?? (r?.owner_id ? (await getAccount(k, r.owner_id))?.email : null);
-  if (!r || !to) return;
+  const phone = r?.applicant.phone ?? null;
+  if (!r || (!to && !phone)) return;
   const url = `${k.config.publicUrl}/tra-cuu/${encodeURIComponent(r.code)}`;
   const due = r.due_at ? new Date(r.due_at.getTime() + TZ_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ') : null;
   const last = (await k.workflow.history(id, tx)).at(-1);
@@ -800,9 +826,17 @@ async function notifyApplicant(k: Kernel, tx: Tx, ctx: Ctx, id: string, what: st
     : what === 'supplement' || what === 'refuse' || what === 'stop'
     ? [(last?.payload.reason as string | undefined) ?? '', ...((last?.payload.items as string[] | undefined) ?? []).map((i) => `- ${i}`)].filter(Boolean).join('\n')
     : '';
-  await k.mailer.send(tx, k.outbox, {
-    to,
-    subject: `Hồ sơ ${r.code} ${SUBJECTS[what] ?? 'có thay đổi'}`,
+  const subject = `Hồ sơ ${r.code} ${SUBJECTS[what] ?? 'có thay đổi'}`;
+  const dueDay = r.due_at ? due!.slice(0, 10).split('-').reverse().join('/') : null;
+  // Email, SMS or Zalo as the applicant chose (notify.channels.ts); email when no other can carry it.
+  await sendNotice(k, tx, { email: to, phone }, await channelsFor(k, tx, r.owner_id, !!to), {
+    subject,
+    short: `${subject}.${dueDay && what === 'receive' ? ` Hen tra ket qua: ${dueDay}.` : ''} Tra cuu: ${url}`,
+    params: {
+      ten_khach_hang: r.applicant.name.slice(0, 30), ma_ho_so: r.code, ten_thu_tuc: r.procedure_name.slice(0, 100),
+      trang_thai: (SUBJECTS[what] ?? 'có thay đổi').slice(0, 100), ngay_hen: dueDay ?? 'chưa có',
+    },
+    ref: `${r.id}:${last?.seq ?? 1}`,
     text: [
       `Kính gửi ${r.applicant.name},`,
       '',

@@ -12,7 +12,7 @@ import { defineCaseType, type ProcessDefinition, toProcessDefinition } from '../
 
 export const DOSSIER_TYPE = 'services.dossier';
 
-export const dossierStates = ['submitted', 'processing', 'supplementing', 'reviewing', 'approved', 'returned', 'refused', 'stopped', 'withdrawn'] as const;
+export const dossierStates = ['submitted', 'processing', 'joint', 'supplementing', 'reviewing', 'approved', 'returned', 'refused', 'stopped', 'withdrawn'] as const;
 export type DossierState = (typeof dossierStates)[number];
 
 
@@ -27,6 +27,7 @@ export const dossierCaseType = defineCaseType({
   labels: {
     submitted: 'Chờ tiếp nhận',
     processing: 'Đang giải quyết',
+    joint: 'Đang xử lý liên thông',
     supplementing: 'Chờ bổ sung',
     reviewing: 'Chờ phê duyệt',
     approved: 'Đã có kết quả',
@@ -68,11 +69,22 @@ export const dossierCaseType = defineCaseType({
       from: ['processing', 'supplementing', 'reviewing'], to: 'stopped', roles: ['leader'], label: 'Dừng giải quyết',
       condition: (_c, p) => (text(p.reason) ? null : 'Cần nêu lý do dừng giải quyết (Mẫu 05)'),
     },
-    withdraw: { from: ['submitted', 'processing', 'supplementing'], to: 'withdrawn', roles: ['applicant'], label: 'Rút hồ sơ' },
+    withdraw: { from: ['submitted', 'processing', 'joint', 'supplementing'], to: 'withdrawn', roles: ['applicant'], label: 'Rút hồ sơ' },
+    // Joint processing (liên thông): the receiving body hands the dossier to the next agency of the
+    // pinned plan; that agency passes it on, completes its part (back to the receiving body) or returns
+    // it with a reason. Which agency and which step is the services module's (joint.ts), which moves the
+    // case's scope so that the agency holding it is the one that may act.
+    transfer: { from: ['processing'], to: 'joint', roles: ['specialist', 'division_head', 'leader'], label: 'Chuyển xử lý liên thông' },
+    joint_pass: { from: ['joint'], to: 'joint', roles: ['specialist', 'division_head', 'leader'], label: 'Xong phần việc, chuyển cơ quan tiếp theo' },
+    joint_complete: { from: ['joint'], to: 'processing', roles: ['specialist', 'division_head', 'leader'], label: 'Xong phần việc, trả về nơi tiếp nhận' },
+    joint_return: {
+      from: ['joint'], to: 'processing', roles: ['specialist', 'division_head', 'leader'], label: 'Trả lại nơi tiếp nhận (không giải quyết được)',
+      condition: (_c, p) => (text(p.reason) ? null : 'Cần nêu lý do trả lại hồ sơ'),
+    },
   },
   sla: {
     submitted: { hours: 8 },
-    processing: { days: 1, runsIn: ['reviewing'], pausedIn: ['supplementing'] },
+    processing: { days: 1, runsIn: ['reviewing', 'joint'], pausedIn: ['supplementing'] },
   },
 });
 
@@ -83,6 +95,6 @@ export function definitionFor(timeLimit: { days: number } | { hours: number }, t
   const d = toProcessDefinition(dossierCaseType as never);
   const limit = 'days' in timeLimit ? { days: Math.max(1, timeLimit.days) } : { hours: timeLimit.hours };
   d.title = title;
-  d.sla = { ...d.sla, processing: { ...limit, runsIn: ['reviewing'], pausedIn: ['supplementing'] } };
+  d.sla = { ...d.sla, processing: { ...limit, runsIn: ['reviewing', 'joint'], pausedIn: ['supplementing'] } };
   return d;
 }

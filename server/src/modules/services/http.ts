@@ -98,6 +98,7 @@ export const dossierSummarySchema = z.object({
   overdue: z.boolean(),
   supplementCount: z.number(),
   assigneeId: z.string().nullable(),
+  currentAgency: z.object({ code: z.string(), name: z.string(), dueAt: z.date() }).nullable(),
 });
 export const dossierViewSchema = dossierSummarySchema.extend({
   applicant: applicantSchema.extend({ name: z.string() }),
@@ -116,4 +117,15 @@ export const dossierViewSchema = dossierSummarySchema.extend({
     actor: z.string().nullable(), at: z.date(), payload: z.record(z.string(), z.unknown()),
   })),
   clocks: z.array(z.object({ step: z.string(), dueAt: z.date(), pausedAt: z.date().nullable(), stoppedAt: z.date().nullable(), breachedAt: z.date().nullable() })),
+  joint: z.object({
+    plan: z.array(z.object({
+      stepNo: z.number(), agencyCode: z.string(), kind: z.enum(['process', 'consult']), label: z.string(), days: z.number().optional(), hours: z.number().optional(),
+    })),
+    steps: z.array(z.object({
+      stepNo: z.number(), agencyCode: z.string(), agencyName: z.string(), kind: z.enum(['process', 'consult']), label: z.string(), startedAt: z.date(),
+      dueAt: z.date(), finishedAt: z.date().nullable(), outcome: z.enum(['passed', 'completed', 'returned', 'withdrawn']).nullable(), note: z.string().nullable(),
+      overdue: z.boolean(),
+    })),
+    current: z.object({ agencyCode: z.string(), agencyName: z.string(), label: z.string(), dueAt: z.date() }).nullable(),
+  }),
 });

@@ -48,6 +48,9 @@ import { dossierRegisterRoute } from './routes/dossier-register.js';
 import { nationalDossierCreateRoute } from './routes/national-dossier-create.js';
 import { registerNationalSync } from './national.sync.js';
 import { processDefinitionGetRoute } from './routes/process-definition-get.js';
+import { nationalFileRoute } from './routes/national-file.js';
+import { notificationChannelsRoutes } from './routes/notification-channels.js';
+import { registerChannels } from './notify.channels.js';
 import { processDefinitionSaveRoute } from './routes/process-definition-save.js';
 import { seedServicesDemo } from './seed.js';
 
@@ -205,11 +208,14 @@ export const servicesModule: Module = {
     dossierRegisterRoute(app, k);
     processDefinitionGetRoute(app, k);
     processDefinitionSaveRoute(app, k);
+    notificationChannelsRoutes(app, k);
+    nationalFileRoute(app, k);
   },
   handlers(k) {
     k.workflow.register(dossierCaseType);
     k.workflow.onSla(dossierCaseType.type, dossierAlerts(k));
     registerNationalSync(k);
+    registerChannels(k);
   },
   seedDemo: seedServicesDemo,
   commands: {

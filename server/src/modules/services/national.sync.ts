@@ -2,7 +2,9 @@ import type { Kernel } from '../../kernel/index.js';
 import type { CaseActionView } from '../../kernel/workflow/index.js';
 import { getAgency } from '../org/index.js';
 import * as repo from './dossier.repo.js';
-import type { DossierRow } from './dossier.repo.js';
+import type { AttachedFile, DossierRow } from './dossier.repo.js';
+import * as catalogue from './catalogue.repo.js';
+import { fileLink } from './national.files.js';
 import { DOSSIER_TYPE, type DossierState, dossierCaseType } from './dossier.workflow.js';
 import * as nrepo from './national.repo.js';
 
@@ -25,6 +27,7 @@ import * as nrepo from './national.repo.js';
 export const NATIONAL_STATUS: Record<DossierState, string> = {
   submitted: '1', // Mới đăng ký
   processing: '4', // Đang xử lý ('2' Được tiếp nhận on the receive action itself)
+  joint: '4', // Đang xử lý: at another agency of a joint (liên thông) process
   supplementing: '5', // Yêu cầu bổ sung giấy tờ
   reviewing: '4', // Đang xử lý (awaiting the leader's approval is still processing for the portal)
   approved: '9', // Đã xử lý xong
@@ -85,10 +88,32 @@ export interface NationalStatus {
   TaiKhoanDuocXacThucVoiVNeID: string;
   MaKetQua?: string;
   DuongDanTepTinKetQua?: string;
+  /** SHA-256 (hex) of the result file. */
+  MaBamTepTinKetQua?: string;
+  /** When the result link stops working (yyyyMMddHHmmss). */
+  HanDuongDanKetQua?: string;
+  /** The dossier's files as filed and supplemented by this version (docs/national-portal.md, "Files"). */
+  TepDinhKem: NationalFile[];
+}
+
+/** One file of a dossier as sent to the portal: what it is, its hash, and a signed, expiring link. */
+export interface NationalFile {
+  MaThanhPhan: string;
+  TenThanhPhan: string;
+  LoaiTep: 'ThanhPhan' | 'BoSung' | 'KetQua';
+  TenTep: string;
+  KieuTep: string;
+  KichThuoc: number;
+  MaBam: string;
+  DuongDan?: string;
+  HanDuongDan?: string;
+  NgayDinhKem: string;
 }
 
 interface Facts {
   d: DossierRow;
+  /** The dossier's files with their links (null link: no signing key configured). */
+  files?: (AttachedFile & { componentName: string; link: { url: string; exp: number } | null })[];
   agencyIdent: string;
   nationalCode?: string;
   digitised: boolean;
@@ -120,6 +145,7 @@ export function statusAt(f: Facts, h: CaseActionView): NationalStatus {
     HoSoCoThanhPhanSoHoa: f.digitised ? '1' : '0',
     // Accounts are not VNeID-verified yet (no level-2 identity link).
     TaiKhoanDuocXacThucVoiVNeID: '0',
+    TepDinhKem: [],
   };
   if (f.nationalCode) out.MaHoSoQuocGia = f.nationalCode;
   if (d.applicant.idNumber) out.SoGiayToChuHoSo = d.applicant.idNumber;
@@ -134,9 +160,25 @@ export function statusAt(f: Facts, h: CaseActionView): NationalStatus {
   }
   const returned = by(d.returned_at);
   if (returned) out.NgayTraKetQua = out.NgayTra = returned;
+  const files = (f.files ?? []).filter((x) => x.added_at.getTime() <= at && (x.kind !== 'result' || withResult));
+  out.TepDinhKem = files.map((x) => ({
+    MaThanhPhan: x.component,
+    TenThanhPhan: x.componentName,
+    LoaiTep: x.kind === 'result' ? 'KetQua' : x.kind === 'supplement' ? 'BoSung' : 'ThanhPhan',
+    TenTep: x.original_name,
+    KieuTep: x.mime,
+    KichThuoc: Number(x.size),
+    MaBam: x.sha256 ?? '',
+    ...(x.link ? { DuongDan: x.link.url, HanDuongDan: nationalDate(new Date(x.link.exp * 1000)) } : {}),
+    NgayDinhKem: nationalDate(x.added_at),
+  }));
   if (withResult) {
     out.MaKetQua = d.result_file_id!;
-    out.DuongDanTepTinKetQua = `${f.publicUrl}/api/dossiers/${d.id}/files/${d.result_file_id}`;
+    const r = f.files?.find((x) => x.file_id === d.result_file_id);
+    // The signed link when a key is configured; else the authenticated route (the portal then needs a session).
+    out.DuongDanTepTinKetQua = r?.link?.url ?? `${f.publicUrl}/api/dossiers/${d.id}/files/${d.result_file_id}`;
+    if (r?.sha256) out.MaBamTepTinKetQua = r.sha256;
+    if (r?.link) out.HanDuongDanKetQua = nationalDate(new Date(r.link.exp * 1000));
   }
   return out;
 }
@@ -186,12 +228,19 @@ export async function syncDossier(k: Kernel, dossierId: string, upTo: number): P
   // Whose code pattern the dossier uses (see handlerOf): the agency's code, else the commune's.
   const owner = d.agency_id ? ((await getAgency(k.db, d.agency_id))?.code ?? d.agency_id) : d.unit_path.split('.').at(-1)!;
   const pattern = await repo.codePattern(k.db, owner);
+  const files = await repo.dossierFiles(k.db, dossierId);
+  const procedure = (await catalogue.procedureVersion(k.db, d.procedure_code, d.procedure_version))?.data;
   const facts: Facts = {
     d,
     agencyIdent: pattern.ident ?? owner,
     nationalCode: await nrepo.nationalCodeOf(k.db, dossierId),
-    digitised: (await repo.dossierFiles(k.db, dossierId)).some((f) => f.kind === 'component'),
+    digitised: files.some((f) => f.kind === 'component'),
     publicUrl: k.config.publicUrl,
+    files: files.map((f) => ({
+      ...f,
+      componentName: f.kind === 'result' ? 'Kết quả giải quyết' : (procedure?.components.find((c) => c.key === f.component)?.name ?? f.component),
+      link: fileLink(k, dossierId, f.file_id),
+    })),
   };
   let sent = 0;
   for (const h of await k.workflow.history(dossierId)) {

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type TestSession } from '../../../test/auth.js';
 import { testEnv, type TestEnv } from '../../../test/harness.js';
 import { freePort } from '../../kernel/db/embedded.js';
+import { createHash } from 'node:crypto';
+import { fileLink } from './national.files.js';
 
 /**
  * The national portal adapter against a real HTTP receiver standing in for
@@ -46,6 +48,15 @@ function contractProblems(headers: IncomingHttpHeaders, raw: string): { body: Js
   if (!['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'].includes(body.TrangThaiHoSo)) problems.push('TrangThaiHoSo');
   for (const f of ['DuocThanhToanTrucTuyen', 'HoSoCoThanhPhanSoHoa', 'TaiKhoanDuocXacThucVoiVNeID']) if (!['0', '1', '2'].includes(body[f])) problems.push(f);
   if ((body.MaKetQua === undefined) !== (body.DuongDanTepTinKetQua === undefined)) problems.push('MaKetQua/DuongDanTepTinKetQua');
+  if (!Array.isArray(body.TepDinhKem)) problems.push('TepDinhKem');
+  for (const [i, f] of ((body.TepDinhKem ?? []) as Json[]).entries()) {
+    for (const k of ['MaThanhPhan', 'TenThanhPhan', 'TenTep', 'KieuTep']) if (typeof f[k] !== 'string' || !f[k]) problems.push(`TepDinhKem.${i}.${k}`);
+    if (!['ThanhPhan', 'BoSung', 'KetQua'].includes(f.LoaiTep)) problems.push(`TepDinhKem.${i}.LoaiTep`);
+    if (!Number.isInteger(f.KichThuoc) || f.KichThuoc <= 0) problems.push(`TepDinhKem.${i}.KichThuoc`);
+    if (!/^[0-9a-f]{64}$/.test(f.MaBam)) problems.push(`TepDinhKem.${i}.MaBam`);
+    if (!DATE.test(f.NgayDinhKem) || (f.HanDuongDan !== undefined && !DATE.test(f.HanDuongDan))) problems.push(`TepDinhKem.${i} dates`);
+    if (f.DuongDan !== undefined && !/^https:\/\/[^\s]+\?exp=\d+&sig=[A-Za-z0-9_-]{43}$/.test(f.DuongDan)) problems.push(`TepDinhKem.${i}.DuongDan`);
+  }
   return { body, problems };
 }
 
@@ -157,10 +168,11 @@ describe('national portal: status sync out', () => {
     expect(submitted!.NgayNopHoSo).toBe(vn(view.submittedAt));
     expect(received).toMatchObject({ NgayTiepNhan: vn(view.receivedAt), NgayHenTra: vn(view.dueAt) });
     expect(received!.NgayKetThucXuLy).toBeUndefined();
-    expect(done).toMatchObject({
-      NgayKetThucXuLy: vn(view.finishedAt), MaKetQua: approved.resultFileId,
-      DuongDanTepTinKetQua: `https://dichvucong.ninhbinh.gov.vn/api/dossiers/${id}/files/${approved.resultFileId}`,
-    });
+    expect(done).toMatchObject({ NgayKetThucXuLy: vn(view.finishedAt), MaKetQua: approved.resultFileId });
+    // The result as a signed, expiring link (no session needed) with its hash.
+    expect(done!.DuongDanTepTinKetQua).toMatch(new RegExp(`^https://dichvucong\\.ninhbinh\\.gov\\.vn/api/national/files/${id}/${approved.resultFileId}\\?exp=\\d+&sig=`));
+    expect(done!.MaBamTepTinKetQua).toMatch(/^[0-9a-f]{64}$/);
+    expect(done!.TepDinhKem.map((f: Json) => f.LoaiTep)).toEqual(['KetQua']);
     expect(done!.NgayTraKetQua).toBeUndefined();
     expect(returned).toMatchObject({ NgayTraKetQua: vn(view.returnedAt), MaKetQua: approved.resultFileId });
 
@@ -278,5 +290,62 @@ describe('national portal: dossiers in', () => {
     const back = deliveries.filter((d) => d.body.MaHoSoQuocGia === 'G22.99-260105-0003' && d.answered === 200).map((d) => d.body);
     expect(back.map((d) => [d.PhienBan, d.TrangThaiHoSo, d.KenhThucHien])).toEqual([[1, '1', '2'], [2, '2', '2']]);
     expect(back[0]).toMatchObject({ MaHoSo: first.body.MaHoSo, NgayNopHoSo: '20260105093000' });
+  });
+});
+
+describe('national portal: files', () => {
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  const birthForm = {
+    ho_ten: 'Nguyễn Văn An', so_dinh_danh: '037090000001', noi_cu_tru: 'Phường Phủ Lý, tỉnh Ninh Bình', quan_he: 'Cha',
+    tre_ho_ten: 'Nguyễn Minh Khôi', tre_gioi_tinh: 'Nam', tre_ngay_sinh: '2026-11-20', tre_noi_sinh: 'Bệnh viện Sản Nhi Ninh Bình', me_ho_ten: 'Lê Thị Hoa',
+  };
+  const local = (url: string) => url.replace('https://dichvucong.ninhbinh.gov.vn', '');
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+  it('each status lists the files filed so far with their hash and a signed, expiring link the portal downloads without a session', async () => {
+    const draft = await call(citizen, 'POST', '/api/dossier-drafts', { procedureCode: '1.001193', unitCode: '13285' });
+    await call(citizen, 'PUT', `/api/dossier-drafts/${draft.body.id}`, { version: draft.body.version, forms: { to_khai: birthForm } });
+    const up = await env.app.inject({ method: 'POST', url: `/api/dossier-drafts/${draft.body.id}/files?component=giay_chung_sinh&name=${encodeURIComponent('giấy chứng sinh.pdf')}`, payload: PDF, headers: { ...citizen.headers, 'content-type': 'application/pdf' } });
+    expect(up.statusCode).toBe(201);
+    const sub = await call(citizen, 'POST', `/api/dossier-drafts/${draft.body.id}/submit`, {}, { 'idempotency-key': key() });
+    const id = sub.body.id as string;
+    await act(phuly, id, 'receive');
+    await act(phuly, id, 'process');
+    const approved = await act(phuly, id, 'approve');
+    await drainAll();
+    const mine = deliveries.filter((d) => d.body.MaHoSo === sub.body.code && d.answered === 200).map((d) => d.body);
+    expect(deliveries.filter((d) => d.body.MaHoSo === sub.body.code).flatMap((d) => d.problems)).toEqual([]);
+    expect(mine.map((b) => b.PhienBan)).toEqual([1, 2, 3, 4]);
+    expect(mine[0]!.HoSoCoThanhPhanSoHoa).toBe('1');
+    // Filed with the dossier: in every version; the result: from the approval on.
+    expect(mine.map((b) => b.TepDinhKem.map((f: Json) => f.LoaiTep).join())).toEqual(['ThanhPhan', 'ThanhPhan', 'ThanhPhan', 'ThanhPhan,KetQua']);
+    const filed = mine[0]!.TepDinhKem[0];
+    expect(filed).toMatchObject({
+      MaThanhPhan: 'giay_chung_sinh', TenTep: 'giấy chứng sinh.pdf', KieuTep: 'application/pdf', KichThuoc: PDF.length, MaBam: sha(PDF),
+    });
+    expect(filed.TenThanhPhan).toMatch(/^Giấy chứng sinh/);
+    // The link works without a session and gives the bytes the hash names.
+    const got = await env.app.inject({ method: 'GET', url: local(filed.DuongDan) });
+    expect(got.statusCode).toBe(200);
+    expect(got.headers['content-type']).toBe('application/pdf');
+    expect(sha(got.rawPayload)).toBe(filed.MaBam);
+    const result = mine[3]!.TepDinhKem.find((f: Json) => f.LoaiTep === 'KetQua');
+    expect(result).toMatchObject({ MaBam: mine[3]!.MaBamTepTinKetQua, DuongDan: mine[3]!.DuongDanTepTinKetQua });
+    const res = await env.app.inject({ method: 'GET', url: local(result.DuongDan) });
+    expect(res.statusCode).toBe(200);
+    expect(sha(res.rawPayload)).toBe(result.MaBam);
+    expect(approved.resultFileId).toBe(mine[3]!.MaKetQua);
+    // A forged signature, another file under the same signature, an expired link: refused.
+    const u = new URL(filed.DuongDan);
+    const forged = `${u.pathname}?exp=${u.searchParams.get('exp')}&sig=${'A'.repeat(43)}`;
+    expect((await env.app.inject({ method: 'GET', url: forged })).statusCode).toBe(403);
+    const swapped = `${u.pathname.replace(filed.DuongDan.split('/').at(-1).split('?')[0], approved.resultFileId)}?${u.searchParams}`;
+    expect((await env.app.inject({ method: 'GET', url: swapped })).statusCode).toBe(403);
+    const longer = `${u.pathname}?exp=${Number(u.searchParams.get('exp')) + 3600}&sig=${u.searchParams.get('sig')}`;
+    expect((await env.app.inject({ method: 'GET', url: longer })).statusCode).toBe(403);
+    const old = fileLink(env.k, id, filed.DuongDan.split('/').at(-1).split('?')[0], Date.now() - 100 * 3_600_000)!;
+    const expired = await env.app.inject({ method: 'GET', url: local(old.url) });
+    expect(expired.statusCode).toBe(410);
+    expect(expired.headers['content-type']).toContain('application/problem+json');
   });
 });

@@ -39,7 +39,7 @@ export interface PaymentPaidEvent {
 }
 
 /** States in which the fees of each stage are due (nothing more is due once refused, stopped or withdrawn). */
-const SUBMISSION_DUE = new Set(['submitted', 'processing', 'supplementing', 'reviewing', 'approved', 'returned']);
+const SUBMISSION_DUE = new Set(['submitted', 'processing', 'joint', 'supplementing', 'reviewing', 'approved', 'returned']);
 const RESULT_DUE = new Set(['approved', 'returned']);
 /** Methods that count as paying online (not cash or card at the desk). */
 const ONLINE: ReadonlySet<PaymentMethod> = new Set(['gateway', 'vietqr']);

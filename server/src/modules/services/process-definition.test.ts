@@ -101,7 +101,7 @@ describe('process definitions of procedures (HTTP)', () => {
     expect(r.body.version).toBe(0);
     expect(r.body.procedureName).toMatch(/^Cấp Phiếu lý lịch tư pháp/);
     expect(r.body.definition.type).toBe('services.dossier');
-    expect(r.body.definition.sla.processing).toEqual({ days: 10, runsIn: ['reviewing'], pausedIn: ['supplementing'] });
+    expect(r.body.definition.sla.processing).toEqual({ days: 10, runsIn: ['reviewing', 'joint'], pausedIn: ['supplementing'] });
     expect((await call(admin, 'GET', '/api/admin/process-definitions/9.999999')).status).toBe(404);
   });
 

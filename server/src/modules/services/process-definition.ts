@@ -6,6 +6,7 @@ import { definitionProblems, type ProcessDefinition, processDefinitionSchema, to
 import * as repo from './catalogue.repo.js';
 import type { Procedure } from './catalogue.schema.js';
 import { definitionFor, DOSSIER_TYPE, dossierCaseType } from './dossier.workflow.js';
+import { getPlan, type JointPlan, jointPlanProblems, savePlan } from './joint.js';
 
 /**
  * Per-procedure process definitions of dossiers, edited by an administrator
@@ -80,23 +81,60 @@ export interface ProcessDefinitionView {
   /** 0 when nothing is saved: the built-in definition adapted to the procedure's time limit. */
   version: number;
   definition: ProcessDefinition;
+  /** The steps other agencies take (liên thông), pinned with the definition's version. */
+  joint: JointPlan;
+}
+
+/**
+ * A definition saved before the dossier gained states or actions (joint
+ * processing), completed with them as built in, so that the editor shows and
+ * saves a definition valid today. Dossiers that pinned the old one keep it.
+ */
+export function upgradeDefinition(d: ProcessDefinition, base: ProcessDefinition = toProcessDefinition(dossierCaseType as never)): ProcessDefinition {
+  const out: ProcessDefinition = JSON.parse(JSON.stringify(d));
+  for (const s of base.states) if (!out.states.includes(s)) out.states.splice(base.states.indexOf(s), 0, s);
+  for (const [n, a] of Object.entries(base.actions)) {
+    if (!out.actions[n]) out.actions[n] = a;
+    else out.actions[n] = { ...out.actions[n], from: [...a.from] };
+  }
+  for (const [state, b] of Object.entries(base.sla ?? {})) {
+    const cur = out.sla?.[state];
+    if (cur) out.sla![state] = { ...cur, ...(b.runsIn ? { runsIn: [...b.runsIn] } : {}), ...(b.pausedIn ? { pausedIn: [...b.pausedIn] } : {}) };
+  }
+  for (const [k, v] of Object.entries(base.labels ?? {})) if (!out.labels?.[k]) out.labels = { ...out.labels, [k]: v };
+  return out;
 }
 
 /** The definition a dossier of this procedure starting now pins. */
 export async function getProcessDefinition(k: Kernel, code: string): Promise<ProcessDefinitionView> {
   const p = await procedureOf(k, code);
   const cur = await k.workflow.currentDefinition(k.db, DOSSIER_TYPE, code);
-  const definition = cur.version === 0 ? definitionFor(p.timeLimit, p.name) : cur.definition;
-  return { procedureCode: code, procedureName: p.name, version: cur.version, definition };
+  const definition = cur.version === 0 ? definitionFor(p.timeLimit, p.name) : upgradeDefinition(cur.definition);
+  const steps = (await getPlan(k.db, code, cur.version)) ?? [];
+  return { procedureCode: code, procedureName: p.name, version: cur.version, definition, joint: { steps } };
 }
 
-/** Saves a new version for the procedure; dossiers already started keep the version they pinned. */
-export async function saveProcessDefinition(k: Kernel, ctx: Ctx, code: string, input: unknown): Promise<ProcessDefinitionView> {
+/**
+ * Saves a new version for the procedure; dossiers already started keep the
+ * version they pinned. The body is the definition, with the joint plan
+ * (`joint: {steps}`) beside its keys; the plan is saved under the same version.
+ */
+export async function saveProcessDefinition(k: Kernel, ctx: Ctx, code: string, body: unknown): Promise<ProcessDefinitionView> {
   const p = await procedureOf(k, code);
+  const { joint, ...input } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   // Shape first; once the shape is right, the dossier's own rule and the engine's meaning checks together.
   const shaped = processDefinitionSchema.safeParse(input).success;
   const problems = shaped ? [...dossierDefinitionProblems(input as ProcessDefinition), ...definitionProblems(input)] : definitionProblems(input);
-  if (problems.length) throw errors.validation(problems.map(fieldOf));
-  const saved = await transaction(k.db, (tx) => k.workflow.saveDefinition(tx, ctx, { type: DOSSIER_TYPE, key: code, definition: input }));
-  return { procedureCode: code, procedureName: p.name, version: saved.version, definition: input as ProcessDefinition };
+  const limit = shaped ? (input as ProcessDefinition).sla?.processing : undefined;
+  const jp = await jointPlanProblems(k.db, joint ?? { steps: [] }, limit, p.level === 'province' ? (p.agencyCode ?? null) : null);
+  if (problems.length || jp.fields.length) throw errors.validation([...problems.map(fieldOf), ...jp.fields]);
+  const saved = await transaction(k.db, async (tx) => {
+    const v = await k.workflow.saveDefinition(tx, ctx, { type: DOSSIER_TYPE, key: code, definition: input });
+    if (jp.plan!.steps.length) {
+      await savePlan(tx, code, v.version, jp.plan!);
+      await k.audit.record(tx, ctx, { action: 'services.joint_plan.save', entity: 'process_joint_plan', entityId: `${code}:${v.version}`, after: jp.plan });
+    }
+    return v;
+  });
+  return { procedureCode: code, procedureName: p.name, version: saved.version, definition: input as ProcessDefinition, joint: jp.plan! };
 }

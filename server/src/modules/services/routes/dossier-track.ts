@@ -17,6 +17,11 @@ export function dossierTrackRoute(app: App, k: Kernel) {
           200: z.object({
             code: z.string(), procedureName: z.string(), handlerName: z.string(), state: z.string(), stateLabel: z.string(),
             submittedAt: z.date(), receivedAt: z.date().nullable(), dueAt: z.date().nullable(), finishedAt: z.date().nullable(), returnedAt: z.date().nullable(),
+            // Who has the dossier now: the receiving body, or another agency of a joint process (liên thông).
+            currentAgency: z.string(),
+            jointSteps: z.array(z.object({
+              agencyName: z.string(), label: z.string(), startedAt: z.date(), dueAt: z.date(), finishedAt: z.date().nullable(), outcome: z.string().nullable(),
+            })),
           }),
         },
       },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ctxOf } from '../../../kernel/context.js';
 import type { App } from '../../../kernel/http/app.js';
 import type { Kernel } from '../../../kernel/index.js';
+import { jointPlanSchema } from '../joint.js';
 import { MANAGE_CATALOGUE, procedureCode, TAG } from '../http.js';
 import { saveProcessDefinition } from '../process-definition.js';
 
@@ -16,7 +17,7 @@ export function processDefinitionSaveRoute(app: App, k: Kernel) {
         params: z.object({ procedureCode }),
         // The body is checked against the case engine's schema in the service, which names every problem.
         body: z.record(z.string(), z.unknown()),
-        response: { 200: z.object({ procedureCode: z.string(), procedureName: z.string(), version: z.number(), definition: z.record(z.string(), z.unknown()) }) },
+        response: { 200: z.object({ procedureCode: z.string(), procedureName: z.string(), version: z.number(), definition: z.record(z.string(), z.unknown()), joint: jointPlanSchema }) },
       },
     },
     async (req) => saveProcessDefinition(k, ctxOf(req), req.params.procedureCode, req.body),

@@ -35,6 +35,7 @@ export function trackingPageRoute(app: App, k: Kernel) {
 <tr><th scope="row">Thủ tục</th><td>${t.procedureName}</td></tr>
 <tr><th scope="row">Cơ quan giải quyết</th><td>${t.handlerName}</td></tr>
 <tr><th scope="row">Trạng thái</th><td><strong>${t.stateLabel}</strong></td></tr>
+<tr><th scope="row">Đang xử lý tại</th><td>${t.currentAgency}</td></tr>
 <tr><th scope="row">Ngày nộp</th><td>${fmt(t.submittedAt)}</td></tr>
 <tr><th scope="row">Ngày tiếp nhận</th><td>${fmt(t.receivedAt)}</td></tr>
 <tr><th scope="row">Ngày hẹn trả kết quả</th><td>${fmt(t.dueAt)}</td></tr>
