@@ -34,10 +34,10 @@ export const operationsModule: Module = {
   seedDemo: seedOperationsDemo,
   commands: {
     'operations rebuild': {
-      describe: 'recount the operations centre figures from every dossier and report (idempotent; after a restore)',
+      describe: 'recount the operations centre figures from every dossier, report and document (idempotent; after a restore)',
       async run(k) {
         const r = await rebuild(k);
-        console.log(`${r.dossiers} dossiers and ${r.reports} reports checked, ${r.changed} recounted`);
+        console.log(`${r.dossiers} dossiers, ${r.reports} reports and ${r.documents} documents checked, ${r.changed} recounted`);
         return 0;
       },
     },

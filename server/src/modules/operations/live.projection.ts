@@ -2,6 +2,9 @@ import { transaction } from '../../kernel/db/index.js';
 import type { Kernel } from '../../kernel/index.js';
 import { DOSSIER_TYPE, dossierFacts, dossierFactsPage, type DossierFacts } from '../services/index.js';
 import { REPORT_TYPE, reportFacts, reportFactsPage, type ReportFacts } from '../feedback/index.js';
+import { INCOMING_TYPE, OUTGOING_TYPE } from '../documents/index.js';
+import { getAgency } from '../org/index.js';
+import type { CaseActionView, CaseView } from '../../kernel/workflow/index.js';
 import * as repo from './live.repo.js';
 import type { DailyCounter, Fact } from './live.repo.js';
 
@@ -16,6 +19,8 @@ import type { DailyCounter, Fact } from './live.repo.js';
 
 export const DOSSIER_SUBSCRIBER = 'operations.dossiers';
 export const REPORT_SUBSCRIBER = 'operations.reports';
+export const DOCUMENT_SUBSCRIBER = 'operations.documents';
+const DOCUMENT_TOPICS = `workflow.case.${OUTGOING_TYPE.split('.')[0]}.*`;
 const NO_DUE = 'infinity';
 
 /** The Vietnamese calendar day of an instant (UTC+7, no daylight saving). */
@@ -40,6 +45,7 @@ export function dossierFact(d: DossierFacts): Fact {
     open: !!received && !d.finishedAt && !DOSSIER_FINAL.has(d.state),
     // Waiting for the applicant: the clock is paused, the dossier cannot be overdue.
     due_at: d.state === 'supplementing' ? null : d.dueAt,
+    signed: null,
   };
 }
 
@@ -55,6 +61,36 @@ export function reportFact(r: ReportFacts, prior: Fact | undefined, now: Date): 
     // Same as the feedback module's own "open": answered but not yet published still counts.
     open: !REPORT_CLOSED.has(r.state),
     due_at: r.dueAt,
+    signed: null,
+  };
+}
+
+const INCOMING_CLOSED = new Set(['finished', 'refused', 'recalled']);
+
+/**
+ * A document's facts from its case (the case engine is the documents' only
+ * published record): an outgoing one counts as issued on the day of its
+ * `issue` action, electronically signed when a `sign` action produced a
+ * signed version; an incoming one is received on the day it arrived, handled
+ * on the day of `finish` (late after the deadline its `assign` set), open until
+ * finished, refused or recalled. Documents of a commune's people's committee
+ * count for the commune (agency_key ''), like the commune's dossiers.
+ */
+export function documentFact(c: Pick<CaseView, 'id' | 'type' | 'state' | 'unitPath' | 'agencyId' | 'data' | 'createdAt'>, history: Pick<CaseActionView, 'action' | 'at' | 'payload'>[], communeCommittee: boolean): Fact | null {
+  const base = { case_id: c.id, kind: 'document' as const, unit_path: c.unitPath ?? '', agency_key: communeCommittee ? '' : (c.agencyId ?? ''), rated_day: null, satisfied: null };
+  if (c.type === OUTGOING_TYPE) {
+    const issue = history.find((a) => a.action === 'issue');
+    const signed = history.some((a) => a.action === 'sign' && typeof a.payload.versionId === 'string' && a.payload.versionId !== '');
+    return { ...base, channel: 'outgoing', received_day: issue ? vnDay(issue.at) : null, finished_day: null, outcome: null, open: false, due_at: null, signed: issue ? signed : null };
+  }
+  if (c.type !== INCOMING_TYPE) return null;
+  const deadline = typeof c.data.deadline === 'string' ? new Date(c.data.deadline) : null;
+  const finish = c.state === 'finished' ? [...history].reverse().find((a) => a.action === 'finish') : undefined;
+  return {
+    ...base, channel: 'incoming', received_day: vnDay(c.createdAt),
+    finished_day: finish ? vnDay(finish.at) : null,
+    outcome: finish ? (deadline && finish.at.getTime() > deadline.getTime() ? 'late' : 'on_time') : null,
+    open: !INCOMING_CLOSED.has(c.state), due_at: deadline, signed: null,
   };
 }
 
@@ -68,7 +104,10 @@ function contribute(f: Fact, sign: 1 | -1, daily: Delta, open: Map<string, numbe
     if (!e) daily.set(id, (e = { key: { day, kind: f.kind, unitPath: f.unit_path, agencyKey: f.agency_key, channel: f.channel }, inc: {} }));
     e.inc[counter] = (e.inc[counter] ?? 0) + sign;
   };
-  add(f.received_day, 'received');
+  if (f.kind === 'document' && f.channel === 'outgoing') {
+    add(f.received_day, 'issued');
+    if (f.signed) add(f.received_day, 'signed');
+  } else add(f.received_day, 'received');
   if (f.finished_day && f.outcome) {
     add(f.finished_day, 'finished');
     add(f.finished_day, f.outcome);
@@ -121,7 +160,18 @@ export async function projectReport(k: Kernel, id: string): Promise<boolean> {
   return r ? applyFact(k, id, (prior) => reportFact(r, prior, new Date())) : false;
 }
 
+export async function projectDocument(k: Kernel, id: string): Promise<boolean> {
+  const c = await k.workflow.get(id);
+  if (!c || (c.type !== OUTGOING_TYPE && c.type !== INCOMING_TYPE)) return false;
+  const [history, agency] = await Promise.all([k.workflow.history(id), c.agencyId ? getAgency(k.db, c.agencyId) : undefined]);
+  const f = documentFact(c, history, agency?.kind === 'commune_committee');
+  return f ? applyFact(k, id, () => f) : false;
+}
+
 export function registerProjections(k: Kernel): void {
+  k.outbox.subscribe<{ caseId: string }>(DOCUMENT_TOPICS, DOCUMENT_SUBSCRIBER, async (m) => {
+    await projectDocument(k, m.payload.caseId);
+  });
   k.outbox.subscribe<{ caseId: string }>(`workflow.case.${DOSSIER_TYPE}.*`, DOSSIER_SUBSCRIBER, async (m) => {
     await projectDossier(k, m.payload.caseId);
   });
@@ -135,7 +185,7 @@ export function registerProjections(k: Kernel): void {
  * the projection for cases older than the module, and by `congso operations
  * rebuild` after a restore. Idempotent.
  */
-export async function rebuild(k: Kernel, onProgress?: (done: number) => void): Promise<{ dossiers: number; reports: number; changed: number }> {
+export async function rebuild(k: Kernel, onProgress?: (done: number) => void): Promise<{ dossiers: number; reports: number; documents: number; changed: number }> {
   const PAGE = 500;
   let dossiers = 0;
   let reports = 0;
@@ -155,5 +205,14 @@ export async function rebuild(k: Kernel, onProgress?: (done: number) => void): P
     onProgress?.(dossiers + reports);
     if (page.length < PAGE) break;
   }
-  return { dossiers, reports, changed };
+  let documents = 0;
+  for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
+    const ids = await repo.documentCaseIds(k.db, [OUTGOING_TYPE, INCOMING_TYPE], after, PAGE);
+    for (const id of ids) if (await projectDocument(k, id)) changed++;
+    documents += ids.length;
+    onProgress?.(dossiers + reports + documents);
+    if (ids.length < PAGE) break;
+    after = ids[ids.length - 1]!;
+  }
+  return { dossiers, reports, documents, changed };
 }

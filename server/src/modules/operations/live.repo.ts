@@ -3,7 +3,8 @@ import type { Executor } from '../../kernel/db/index.js';
 
 /** SQL of the live figures: the projection's facts and rollups, and the sums the screens read. */
 
-export type Kind = 'dossier' | 'report';
+export type Kind = 'dossier' | 'report' | 'document';
+export const KINDS: Kind[] = ['dossier', 'report', 'document'];
 export type Outcome = 'early' | 'on_time' | 'late';
 
 export interface Fact {
@@ -19,9 +20,11 @@ export interface Fact {
   satisfied: boolean | null;
   open: boolean;
   due_at: Date | null;
+  /** Documents: issued with an electronic signature (NULL when not known or not a document). */
+  signed: boolean | null;
 }
 
-export const DAILY_COUNTERS = ['received', 'finished', 'early', 'on_time', 'late', 'rated', 'satisfied'] as const;
+export const DAILY_COUNTERS = ['received', 'finished', 'early', 'on_time', 'late', 'rated', 'satisfied', 'issued', 'signed'] as const;
 export type DailyCounter = (typeof DAILY_COUNTERS)[number];
 
 export interface Scope {
@@ -42,7 +45,7 @@ function scopeSql(s: Scope) {
 
 export async function factForUpdate(db: Executor, caseId: string): Promise<Fact | undefined> {
   const r = await sql<Fact>`SELECT case_id, kind, unit_path, agency_key, channel, to_char(received_day, 'YYYY-MM-DD') AS received_day,
-      to_char(finished_day, 'YYYY-MM-DD') AS finished_day, outcome, to_char(rated_day, 'YYYY-MM-DD') AS rated_day, satisfied, open, due_at
+      to_char(finished_day, 'YYYY-MM-DD') AS finished_day, outcome, to_char(rated_day, 'YYYY-MM-DD') AS rated_day, satisfied, open, due_at, signed
     FROM ops_fact WHERE case_id = ${caseId} FOR UPDATE`.execute(db);
   return r.rows[0];
 }
@@ -53,11 +56,11 @@ export async function lockCase(db: Executor, caseId: string): Promise<void> {
 }
 
 export async function saveFact(db: Executor, f: Fact): Promise<void> {
-  await sql`INSERT INTO ops_fact (case_id, kind, unit_path, agency_key, channel, received_day, finished_day, outcome, rated_day, satisfied, open, due_at, updated_at)
-    VALUES (${f.case_id}, ${f.kind}, ${f.unit_path}, ${f.agency_key}, ${f.channel}, ${f.received_day}, ${f.finished_day}, ${f.outcome}, ${f.rated_day}, ${f.satisfied}, ${f.open}, ${f.due_at}, now())
+  await sql`INSERT INTO ops_fact (case_id, kind, unit_path, agency_key, channel, received_day, finished_day, outcome, rated_day, satisfied, open, due_at, signed, updated_at)
+    VALUES (${f.case_id}, ${f.kind}, ${f.unit_path}, ${f.agency_key}, ${f.channel}, ${f.received_day}, ${f.finished_day}, ${f.outcome}, ${f.rated_day}, ${f.satisfied}, ${f.open}, ${f.due_at}, ${f.signed}, now())
     ON CONFLICT (case_id) DO UPDATE SET unit_path = excluded.unit_path, agency_key = excluded.agency_key, channel = excluded.channel,
       received_day = excluded.received_day, finished_day = excluded.finished_day, outcome = excluded.outcome, rated_day = excluded.rated_day,
-      satisfied = excluded.satisfied, open = excluded.open, due_at = excluded.due_at, updated_at = now()`.execute(db);
+      satisfied = excluded.satisfied, open = excluded.open, due_at = excluded.due_at, signed = excluded.signed, updated_at = now()`.execute(db);
 }
 
 export interface DailyKey {
@@ -68,13 +71,23 @@ export interface DailyKey {
   channel: string;
 }
 
+/** Adds to a day's counters and to its month's, in the caller's transaction. */
 export async function bumpDaily(db: Executor, key: DailyKey, inc: Partial<Record<DailyCounter, number>>): Promise<void> {
   const cols = DAILY_COUNTERS.filter((c) => inc[c]);
   if (!cols.length) return;
-  await sql`INSERT INTO ops_daily (day, kind, unit_path, agency_key, channel, ${sql.join(cols.map((c) => sql.ref(c)))})
-    VALUES (${key.day}, ${key.kind}, ${key.unitPath}, ${key.agencyKey}, ${key.channel}, ${sql.join(cols.map((c) => sql`${inc[c]!}`))})
-    ON CONFLICT (day, kind, unit_path, agency_key, channel) DO UPDATE SET
-      ${sql.join(cols.map((c) => sql`${sql.ref(c)} = ops_daily.${sql.ref(c)} + excluded.${sql.ref(c)}`))}`.execute(db);
+  const names = sql.join(cols.map((c) => sql.ref(c)));
+  const vals = sql.join(cols.map((c) => sql`${inc[c]!}`));
+  await sql`WITH d AS (
+      INSERT INTO ops_daily (day, kind, unit_path, agency_key, channel, ${names})
+      VALUES (${key.day}, ${key.kind}, ${key.unitPath}, ${key.agencyKey}, ${key.channel}, ${vals})
+      ON CONFLICT (day, kind, unit_path, agency_key, channel) DO UPDATE SET
+        ${sql.join(cols.map((c) => sql`${sql.ref(c)} = ops_daily.${sql.ref(c)} + excluded.${sql.ref(c)}`))}
+      RETURNING 1
+    )
+    INSERT INTO ops_monthly (month, kind, unit_path, agency_key, channel, ${names})
+    VALUES (date_trunc('month', ${key.day}::date)::date, ${key.kind}, ${key.unitPath}, ${key.agencyKey}, ${key.channel}, ${vals})
+    ON CONFLICT (month, kind, unit_path, agency_key, channel) DO UPDATE SET
+      ${sql.join(cols.map((c) => sql`${sql.ref(c)} = ops_monthly.${sql.ref(c)} + excluded.${sql.ref(c)}`))}`.execute(db);
 }
 
 export async function bumpOpen(db: Executor, kind: Kind, unitPath: string, agencyKey: string, dueDay: string, n: number): Promise<void> {
@@ -83,71 +96,89 @@ export async function bumpOpen(db: Executor, kind: Kind, unitPath: string, agenc
 }
 
 export type Sums = Record<DailyCounter, number> & { received_online: number };
+export const ONLINE_CHANNELS = ['online', 'web', 'app', 'open311'];
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+const nextMonth = (day: string) => {
+  const d = new Date(Date.parse(`${monthOf(day)}T00:00:00Z`));
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+};
+
+/**
+ * A period [from, to] as whole months [m1, m2) read from ops_monthly and the
+ * edge days [from, m1) and [m2, end) read from ops_daily (end = to + 1 day).
+ */
+export function splitPeriod(from: string, to: string): { m1: string; m2: string; end: string } {
+  const end = addDays(to, 1);
+  const m1 = from.endsWith('-01') ? from : nextMonth(from);
+  const m2 = monthOf(end);
+  return m1 < m2 ? { m1, m2, end } : { m1: end, m2: end, end };
+}
+
+/** The period's counter rows of a scope: months from ops_monthly, edge days from ops_daily. */
+function periodRows(from: string, to: string, s: Scope) {
+  const { m1, m2, end } = splitPeriod(from, to);
+  const cols = sql.raw(`kind, unit_path, agency_key, channel, ${DAILY_COUNTERS.join(', ')}`);
+  return sql`SELECT ${cols} FROM ops_monthly WHERE month >= ${m1}::date AND month < ${m2}::date AND ${scopeSql(s)}
+    UNION ALL
+    SELECT ${cols} FROM ops_daily WHERE ((day >= ${from}::date AND day < ${m1}::date) OR (day >= ${m2}::date AND day < ${end}::date)) AND ${scopeSql(s)}`;
+}
+
+const SUM_COLS = sql.raw(`${DAILY_COUNTERS.map((c) => `coalesce(sum(${c}), 0)::int AS ${c}`).join(', ')},
+  coalesce(sum(received) FILTER (WHERE channel IN (${ONLINE_CHANNELS.map((c) => `'${c}'`).join(', ')})), 0)::int AS received_online`);
+
+export type Dim = 'total' | 'channel' | 'commune' | 'agency';
+export type PeriodRow = Sums & { kind: Kind; dim: Dim; key: string | null };
+
+/**
+ * Every kind's sums of a period in one statement: the totals, by channel and,
+ * with `children`, per commune (cases handled by a commune, agency_key '') and
+ * per agency (GROUPING SETS over the period's rows).
+ */
+export async function periodGroups(db: Executor, from: string, to: string, s: Scope, children: boolean): Promise<PeriodRow[]> {
+  // grouping() needs every column in some set: below the province the per-child sets are small and dropped.
+  const sets = sql`(kind), (kind, channel), (kind, u), (kind, a)`;
+  const r = await sql<PeriodRow & { g: number }>`WITH r AS (${periodRows(from, to, s)}),
+    x AS (SELECT r.*, CASE WHEN agency_key = '' THEN unit_path END AS u, nullif(agency_key, '') AS a FROM r)
+    SELECT kind, CASE grouping(channel, u, a) WHEN 3 THEN 'channel' WHEN 5 THEN 'commune' WHEN 6 THEN 'agency' ELSE 'total' END AS dim,
+      CASE grouping(channel, u, a) WHEN 3 THEN channel WHEN 5 THEN u WHEN 6 THEN a END AS key, ${SUM_COLS}
+    FROM x GROUP BY GROUPING SETS (${sets})`.execute(db);
+  return r.rows.filter((x) => x.dim === 'total' || (x.key !== null && (children || x.dim === 'channel')));
+}
 
 /** Sums of a period [from, to] (Vietnamese days, inclusive) and scope. */
 export async function sums(db: Executor, kind: Kind, from: string, to: string, s: Scope): Promise<Sums> {
-  const r = await sql<Sums>`SELECT coalesce(sum(received), 0)::int AS received, coalesce(sum(finished), 0)::int AS finished,
-      coalesce(sum(early), 0)::int AS early, coalesce(sum(on_time), 0)::int AS on_time, coalesce(sum(late), 0)::int AS late,
-      coalesce(sum(rated), 0)::int AS rated, coalesce(sum(satisfied), 0)::int AS satisfied,
-      coalesce(sum(received) FILTER (WHERE channel IN ('online', 'web', 'app', 'open311')), 0)::int AS received_online
-    FROM ops_daily WHERE kind = ${kind} AND day BETWEEN ${from}::date AND ${to}::date AND ${scopeSql(s)}`.execute(db);
+  const r = await sql<Sums>`WITH r AS (${periodRows(from, to, s)}) SELECT ${SUM_COLS} FROM r WHERE kind = ${kind}`.execute(db);
   return r.rows[0]!;
 }
 
-export async function byChannel(db: Executor, kind: Kind, from: string, to: string, s: Scope): Promise<{ channel: string; n: number }[]> {
-  const r = await sql<{ channel: string; n: number }>`SELECT channel, sum(received)::int AS n FROM ops_daily
-    WHERE kind = ${kind} AND day BETWEEN ${from}::date AND ${to}::date AND ${scopeSql(s)} GROUP BY channel HAVING sum(received) > 0 ORDER BY n DESC, channel`.execute(db);
-  return r.rows;
-}
-
-/** Open now, and open past the due time now (days before today from ops_open, today's few from ops_fact). */
-export async function openNow(db: Executor, kind: Kind, today: string, now: Date, s: Scope): Promise<{ open: number; overdue: number }> {
-  const r = await sql<{ open: number; overdue: number }>`SELECT
-      (SELECT coalesce(sum(n), 0)::int FROM ops_open WHERE kind = ${kind} AND ${scopeSql(s)}) AS open,
-      (SELECT coalesce(sum(n), 0)::int FROM ops_open WHERE kind = ${kind} AND due_day < ${today}::date AND ${scopeSql(s)})
-      + (SELECT count(*)::int FROM ops_fact WHERE kind = ${kind} AND open AND due_at IS NOT NULL
-           AND (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = ${today}::date AND due_at < ${now} AND ${scopeSql(s)}) AS overdue`.execute(db);
-  return r.rows[0]!;
-}
-
-export interface GroupRow {
-  key: string;
-  received: number;
-  finished: number;
-  early: number;
-  on_time: number;
-  late: number;
-  rated: number;
-  satisfied: number;
-  received_online: number;
-  open: number;
-  overdue: number;
-}
+export type OpenRow = { kind: Kind; dim: 'total' | 'commune' | 'agency'; key: string | null; open: number; overdue: number };
 
 /**
- * The same sums per child: per commune (unit paths one level below `parentPath`,
- * commune-handled cases only) or per agency (agency-handled cases).
+ * Open now, and open past the due time now, of every kind: days before today
+ * from ops_open, today's few from ops_fact (by its partial index); with
+ * `children`, also per commune and per agency. One statement.
  */
-export async function byChild(db: Executor, kind: Kind, from: string, to: string, today: string, now: Date, by: 'commune' | 'agency', s: Scope): Promise<GroupRow[]> {
-  const key = by === 'agency' ? sql`agency_key` : sql`unit_path`;
-  const only = by === 'agency' ? sql`agency_key <> ''` : sql`agency_key = ''`;
-  const r = await sql<GroupRow>`WITH d AS (
-      SELECT ${key} AS key, sum(received)::int AS received, sum(finished)::int AS finished, sum(early)::int AS early, sum(on_time)::int AS on_time,
-        sum(late)::int AS late, sum(rated)::int AS rated, sum(satisfied)::int AS satisfied,
-        coalesce(sum(received) FILTER (WHERE channel IN ('online', 'web', 'app', 'open311')), 0)::int AS received_online
-      FROM ops_daily WHERE kind = ${kind} AND day BETWEEN ${from}::date AND ${to}::date AND ${only} AND ${scopeSql(s)} GROUP BY 1
-    ), o AS (
-      SELECT ${key} AS key, sum(n)::int AS open, coalesce(sum(n) FILTER (WHERE due_day < ${today}::date), 0)::int AS overdue
-      FROM ops_open WHERE kind = ${kind} AND ${only} AND ${scopeSql(s)} GROUP BY 1
-    ), t AS (
-      SELECT ${key} AS key, count(*)::int AS overdue FROM ops_fact WHERE kind = ${kind} AND open AND due_at IS NOT NULL AND ${only}
-        AND (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = ${today}::date AND due_at < ${now} AND ${scopeSql(s)} GROUP BY 1
-    )
-    SELECT coalesce(d.key, o.key) AS key, coalesce(d.received, 0) AS received, coalesce(d.finished, 0) AS finished, coalesce(d.early, 0) AS early,
-      coalesce(d.on_time, 0) AS on_time, coalesce(d.late, 0) AS late, coalesce(d.rated, 0) AS rated, coalesce(d.satisfied, 0) AS satisfied,
-      coalesce(d.received_online, 0) AS received_online, coalesce(o.open, 0) AS open, coalesce(o.overdue, 0) + coalesce(t.overdue, 0) AS overdue
-    FROM d FULL JOIN o ON o.key = d.key LEFT JOIN t ON t.key = coalesce(d.key, o.key)`.execute(db);
-  return r.rows;
+export async function openGroups(db: Executor, today: string, now: Date, s: Scope, children: boolean): Promise<OpenRow[]> {
+  const sets = sql`(kind), (kind, u), (kind, a)`;
+  const r = await sql<OpenRow>`WITH x AS (
+      SELECT kind, n AS open, CASE WHEN due_day < ${today}::date THEN n ELSE 0 END AS overdue, unit_path, agency_key FROM ops_open WHERE ${scopeSql(s)}
+      UNION ALL
+      SELECT kind, 0, 1, unit_path, agency_key FROM ops_fact WHERE open AND due_at IS NOT NULL
+        AND (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = ${today}::date AND due_at < ${now} AND ${scopeSql(s)}
+    ), y AS (SELECT x.*, CASE WHEN agency_key = '' THEN unit_path END AS u, nullif(agency_key, '') AS a FROM x)
+    SELECT kind, CASE grouping(u, a) WHEN 1 THEN 'commune' WHEN 2 THEN 'agency' ELSE 'total' END AS dim,
+      CASE grouping(u, a) WHEN 1 THEN u WHEN 2 THEN a END AS key, coalesce(sum(open), 0)::int AS open, coalesce(sum(overdue), 0)::int AS overdue
+    FROM y GROUP BY GROUPING SETS (${sets})`.execute(db);
+  return r.rows.filter((x) => x.dim === 'total' || (children && x.key !== null));
+}
+
+export interface GroupRow extends Sums {
+  key: string;
+  open: number;
+  overdue: number;
 }
 
 export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -156,7 +187,7 @@ export async function series(db: Executor, kind: Kind, grain: Grain, from: strin
   const r = await sql<{ period: string } & Sums>`SELECT to_char(date_trunc(${grain}, day), 'YYYY-MM-DD') AS period,
       sum(received)::int AS received, sum(finished)::int AS finished, sum(early)::int AS early, sum(on_time)::int AS on_time, sum(late)::int AS late,
       sum(rated)::int AS rated, sum(satisfied)::int AS satisfied,
-      coalesce(sum(received) FILTER (WHERE channel IN ('online', 'web', 'app', 'open311')), 0)::int AS received_online
+      sum(issued)::int AS issued, sum(signed)::int AS signed, coalesce(sum(received) FILTER (WHERE channel IN ('online', 'web', 'app', 'open311')), 0)::int AS received_online
     FROM ops_daily WHERE kind = ${kind} AND day BETWEEN ${from}::date AND ${to}::date AND ${scopeSql(s)} GROUP BY 1 ORDER BY 1`.execute(db);
   return r.rows;
 }
@@ -188,4 +219,10 @@ export async function hasFact(db: Executor, caseId: string): Promise<boolean> {
 export async function markSent(db: Executor, key: string): Promise<boolean> {
   const r = await sql`INSERT INTO ops_sent (key) VALUES (${key}) ON CONFLICT (key) DO NOTHING`.execute(db);
   return Number(r.numAffectedRows ?? 0) > 0;
+}
+
+/** The ids of the cases of some types (the case engine's own table), in id order after `after`: for a rebuild. */
+export async function documentCaseIds(db: Executor, types: string[], after: string, limit: number): Promise<string[]> {
+  const r = await sql<{ id: string }>`SELECT id FROM case_file WHERE type IN (${sql.join(types)}) AND id > ${after}::uuid ORDER BY id LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => x.id);
 }

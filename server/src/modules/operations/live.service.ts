@@ -43,6 +43,8 @@ export const FIGURE_KEYS = [
   'dossiers.onTimeRate', 'dossiers.open', 'dossiers.overdue', 'dossiers.overdueRate', 'dossiers.satisfaction', 'dossiers.index766',
   'petitions.received', 'petitions.answered', 'petitions.answeredOnTime', 'petitions.onTimeRate', 'petitions.open', 'petitions.overdue',
   'petitions.overdueRate', 'petitions.satisfaction',
+  'documents.issued', 'documents.received', 'documents.signed', 'documents.signedShare', 'documents.handled', 'documents.handledOnTime',
+  'documents.onTimeRate', 'documents.open', 'documents.overdue', 'documents.overdueRate',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 
@@ -56,8 +58,10 @@ export function ragOf(value: number | null, t: Pick<repo.TargetRow, 'target' | '
 
 const pct = (n: number, d: number) => (d > 0 ? Math.round((1000 * n) / d) / 10 : null);
 
+type OpenPair = { open: number; overdue: number };
+
 /** The figures' values from sums (shared by the level, its children and the trend). */
-export function values(d: repo.Sums, p: repo.Sums, open: { d: { open: number; overdue: number }; p: { open: number; overdue: number } } | null): Partial<Record<FigureKey, number | null>> {
+export function values(d: repo.Sums, p: repo.Sums, doc: repo.Sums, open: { d: OpenPair; p: OpenPair; doc: OpenPair } | null): Partial<Record<FigureKey, number | null>> {
   return {
     'dossiers.received': d.received,
     'dossiers.receivedOnline': d.received_online,
@@ -73,6 +77,13 @@ export function values(d: repo.Sums, p: repo.Sums, open: { d: { open: number; ov
     'petitions.answeredOnTime': p.on_time,
     'petitions.onTimeRate': pct(p.on_time, p.finished),
     'petitions.satisfaction': pct(p.satisfied, p.rated),
+    'documents.issued': doc.issued,
+    'documents.received': doc.received,
+    'documents.signed': doc.signed,
+    'documents.signedShare': pct(doc.signed, doc.issued),
+    'documents.handled': doc.finished,
+    'documents.handledOnTime': doc.on_time,
+    'documents.onTimeRate': pct(doc.on_time, doc.finished),
     ...(open
       ? {
           'dossiers.open': open.d.open,
@@ -81,14 +92,24 @@ export function values(d: repo.Sums, p: repo.Sums, open: { d: { open: number; ov
           'petitions.open': open.p.open,
           'petitions.overdue': open.p.overdue,
           'petitions.overdueRate': pct(open.p.overdue, open.p.open),
+          'documents.open': open.doc.open,
+          'documents.overdue': open.doc.overdue,
+          'documents.overdueRate': pct(open.doc.overdue, open.doc.open),
         }
       : {}),
   };
 }
 
+/** Figures that are a state now, not a sum over a period (no trend). */
+export const NOW_KEYS: FigureKey[] = ['dossiers.open', 'dossiers.overdue', 'dossiers.overdueRate', 'petitions.open', 'petitions.overdue', 'petitions.overdueRate',
+  'documents.open', 'documents.overdue', 'documents.overdueRate', 'dossiers.index766'];
+
+export const ZERO: repo.Sums = { received: 0, finished: 0, early: 0, on_time: 0, late: 0, rated: 0, satisfied: 0, issued: 0, signed: 0, received_online: 0 };
+
 const UNITS: Partial<Record<FigureKey, Unit>> = {
   'dossiers.onlineShare': 'percent', 'dossiers.onTimeRate': 'percent', 'dossiers.overdueRate': 'percent', 'dossiers.satisfaction': 'percent',
   'petitions.onTimeRate': 'percent', 'petitions.overdueRate': 'percent', 'petitions.satisfaction': 'percent', 'dossiers.index766': 'points',
+  'documents.signedShare': 'percent', 'documents.onTimeRate': 'percent', 'documents.overdueRate': 'percent',
 };
 
 /** The existing lists behind the figures (they show what the reader may see). */
@@ -114,6 +135,19 @@ function linkOf(key: FigureKey, q: { from: string; to: string; level: Level }): 
     case 'petitions.overdue':
     case 'petitions.overdueRate':
       return '/lam-viec/phan-anh?loc=qua-han';
+    case 'documents.issued':
+    case 'documents.signed':
+    case 'documents.signedShare':
+      return '/lam-viec/van-ban?tab=di';
+    case 'documents.received':
+    case 'documents.handled':
+    case 'documents.handledOnTime':
+    case 'documents.onTimeRate':
+    case 'documents.open':
+      return '/lam-viec/van-ban?tab=den';
+    case 'documents.overdue':
+    case 'documents.overdueRate':
+      return '/lam-viec/van-ban?tab=den&overdue=1';
     default:
       return '/lam-viec/phan-anh';
   }
@@ -128,15 +162,15 @@ export interface LevelQuery {
 export async function resolveLevel(k: Kernel, ctx: Ctx, q: LevelQuery, action = DASHBOARD_READ): Promise<Level> {
   let level: Level;
   if (q.agency) {
-    const a = await getAgencyByCode(k.db, q.agency);
+    const a = await cached(k, `agency:${q.agency}`, () => getAgencyByCode(k.db, q.agency!));
     if (!a) throw opsErrors.agency(q.agency);
     level = { kind: 'agency', code: a.code, name: a.name, unitPath: a.unit_path, agencyId: a.id };
   } else if (q.unit) {
-    const u = await findUnitByCode(k.db, q.unit);
+    const u = await cached(k, `unit:${q.unit}`, () => findUnitByCode(k.db, q.unit!));
     if (!u) throw opsErrors.unit(q.unit);
     level = { kind: u.parent_code ? 'commune' : 'province', code: u.code, name: u.full_name, unitPath: u.path, agencyId: null };
   } else {
-    const p = await findProvinceUnit(k.db);
+    const p = await cached(k, 'province', () => findProvinceUnit(k.db));
     if (!p) throw opsErrors.unit('—');
     level = { kind: 'province', code: p.code, name: p.full_name, unitPath: p.path, agencyId: null };
     // Without a level asked for, a reader who cannot see the province starts at their own agency or commune.
@@ -170,21 +204,40 @@ export function period(q: { from?: string; to?: string }, now = new Date()): { f
   return { from, to };
 }
 
-async function figuresFor(k: Kernel, level: Level, p: { from: string; to: string }, now: Date, with766: boolean) {
+export interface Child {
+  kind: 'agency' | 'commune';
+  code: string;
+  name: string;
+  values: Partial<Record<FigureKey, number | null>>;
+  rag: Partial<Record<FigureKey, Rag | null>>;
+}
+
+const NO_OPEN: OpenPair = { open: 0, overdue: 0 };
+
+/**
+ * The level's figures, channels and (for the province) every commune and
+ * agency, from two statements run side by side (period sums by GROUPING SETS
+ * over the monthly and edge-day rollups; open and overdue now), the targets
+ * and the org lists from small caches, and the 766 score from the services module.
+ */
+async function screenData(k: Kernel, level: Level, p: { from: string; to: string }, now: Date, with766: boolean, dataAsOf: Date | null) {
   const s = scopeOf(level);
+  const scope766 = level.kind === 'commune' ? { unit: level.code } : level.kind === 'agency' ? { agency: level.code } : {};
   const today = vnDay(now);
-  const [d, pe, od, op, targets] = await Promise.all([
-    repo.sums(k.db, 'dossier', p.from, p.to, s),
-    repo.sums(k.db, 'report', p.from, p.to, s),
-    repo.openNow(k.db, 'dossier', today, now, s),
-    repo.openNow(k.db, 'report', today, now, s),
-    repo.liveTargets(k.db),
+  const withChildren = level.kind === 'province';
+  const [rows, open, targets, org, idx] = await Promise.all([
+    repo.periodGroups(k.db, p.from, p.to, s, withChildren),
+    repo.openGroups(k.db, today, now, s, withChildren),
+    liveTargets(k),
+    withChildren ? orgLists(k, level.code) : null,
+    // The services module's 766 score: kept a few seconds per level, period and projection write (dataAsOf).
+    with766 ? cached(k, `766:${level.kind}:${level.code}:${p.from}:${p.to}:${dataAsOf?.getTime() ?? 0}`, () => index766(k, { from: p.from, to: p.to, ...scope766 })) : null,
   ]);
-  const v = values(d, pe, { d: od, p: op });
-  if (with766) {
-    const idx = await index766(k, { from: p.from, to: p.to, ...(level.kind === 'commune' ? { unit: level.code } : level.kind === 'agency' ? { agency: level.code } : {}) });
-    v['dossiers.index766'] = idx.computable > 0 ? Math.round((1000 * idx.total) / idx.computable) / 10 : null;
-  }
+  const sumsOf = (kind: repo.Kind, dim: repo.Dim, key: string | null) => rows.find((r) => r.kind === kind && r.dim === dim && r.key === key) ?? ZERO;
+  const openOf = (kind: repo.Kind, dim: repo.OpenRow['dim'], key: string | null) => open.find((r) => r.kind === kind && r.dim === dim && r.key === key) ?? NO_OPEN;
+  const v = values(sumsOf('dossier', 'total', null), sumsOf('report', 'total', null), sumsOf('document', 'total', null),
+    { d: openOf('dossier', 'total', null), p: openOf('report', 'total', null), doc: openOf('document', 'total', null) });
+  if (idx) v['dossiers.index766'] = idx.computable > 0 ? Math.round((1000 * idx.total) / idx.computable) / 10 : null;
   const tmap = new Map(targets.map((t) => [t.key, t]));
   const computedAt = new Date();
   const figures: Figure[] = FIGURE_KEYS.filter((key) => key in v).map((key) => {
@@ -195,49 +248,49 @@ async function figuresFor(k: Kernel, level: Level, p: { from: string; to: string
       link: linkOf(key, { ...p, level }), computedAt,
     };
   });
-  return { figures, channels: { dossiers: await repo.byChannel(k.db, 'dossier', p.from, p.to, s), petitions: await repo.byChannel(k.db, 'report', p.from, p.to, s) } };
-}
+  const channelList = (kind: repo.Kind) => rows.filter((r) => r.kind === kind && r.dim === 'channel' && r.received > 0)
+    .map((r) => ({ channel: r.key!, n: r.received })).sort((a, b) => b.n - a.n || a.channel.localeCompare(b.channel));
+  const channels = { dossiers: channelList('dossier'), petitions: channelList('report') };
 
-export interface Child {
-  kind: 'agency' | 'commune';
-  code: string;
-  name: string;
-  values: Partial<Record<FigureKey, number | null>>;
-  rag: Partial<Record<FigureKey, Rag | null>>;
-}
-
-async function children(k: Kernel, level: Level, p: { from: string; to: string }, now: Date): Promise<Child[]> {
-  if (level.kind !== 'province') return [];
-  const today = vnDay(now);
-  const s = scopeOf(level);
-  const [communes, agencies, dc, pc, da, pa, targets] = await Promise.all([
-    listChildUnits(k.db, level.code),
-    listAllAgencies(k.db),
-    repo.byChild(k.db, 'dossier', p.from, p.to, today, now, 'commune', s),
-    repo.byChild(k.db, 'report', p.from, p.to, today, now, 'commune', s),
-    repo.byChild(k.db, 'dossier', p.from, p.to, today, now, 'agency', s),
-    repo.byChild(k.db, 'report', p.from, p.to, today, now, 'agency', s),
-    repo.liveTargets(k.db),
-  ]);
-  const tmap = new Map(targets.map((t) => [t.key, t]));
-  const zero: repo.GroupRow = { key: '', received: 0, finished: 0, early: 0, on_time: 0, late: 0, rated: 0, satisfied: 0, received_online: 0, open: 0, overdue: 0 };
-  const make = (kind: Child['kind'], code: string, name: string, dr: repo.GroupRow | undefined, pr: repo.GroupRow | undefined): Child => {
-    const a = dr ?? zero;
-    const b = pr ?? zero;
-    const v = values(a, b, { d: a, p: b });
-    const rag: Child['rag'] = {};
-    for (const key of Object.keys(v) as FigureKey[]) if (tmap.has(key)) rag[key] = ragOf(v[key] ?? null, tmap.get(key));
-    return { kind, code, name, values: v, rag };
-  };
-  const byKey = (rows: repo.GroupRow[]) => new Map(rows.map((r) => [r.key, r]));
-  const [dcm, pcm, dam, pam] = [byKey(dc), byKey(pc), byKey(da), byKey(pa)];
-  const out: Child[] = communes.map((u) => make('commune', u.code, u.full_name, dcm.get(u.path), pcm.get(u.path)));
-  for (const a of agencies) {
-    if (a.kind === 'commune_committee' || !a.active) continue;
-    out.push(make('agency', a.code, a.name, dam.get(a.id), pam.get(a.id)));
+  const kids: Child[] = [];
+  if (org) {
+    const make = (kind: Child['kind'], code: string, name: string, dim: 'commune' | 'agency', key: string): Child => {
+      const cv = values(sumsOf('dossier', dim, key), sumsOf('report', dim, key), sumsOf('document', dim, key),
+        { d: openOf('dossier', dim, key), p: openOf('report', dim, key), doc: openOf('document', dim, key) });
+      const rag: Child['rag'] = {};
+      for (const fk of Object.keys(cv) as FigureKey[]) if (tmap.has(fk)) rag[fk] = ragOf(cv[fk] ?? null, tmap.get(fk));
+      return { kind, code, name, values: cv, rag };
+    };
+    for (const u of org.communes) kids.push(make('commune', u.code, u.full_name, 'commune', u.path));
+    for (const a of org.agencies) if (a.kind !== 'commune_committee' && a.active) kids.push(make('agency', a.code, a.name, 'agency', a.id));
   }
-  return out;
+  return { figures, channels, children: kids };
 }
+
+/** Small caches of what changes rarely (targets, the province's communes and agencies), a few seconds each. */
+const TTL_MS = 5_000;
+const caches = new WeakMap<Kernel, Map<string, { at: number; value: Promise<unknown> }>>();
+function cached<T>(k: Kernel, key: string, load: () => Promise<T>): Promise<T> {
+  let m = caches.get(k);
+  if (!m) caches.set(k, (m = new Map()));
+  if (m.size > 500) for (const [key2, e] of m) if (Date.now() - e.at >= TTL_MS) m.delete(key2);
+  const hit = m.get(key);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
+  const value = load();
+  m.set(key, { at: Date.now(), value });
+  value.catch(() => m.delete(key));
+  return value;
+}
+/** Forgets what is cached (after an administrator edits targets; the benchmark's uncached runs). */
+export function forgetCached(k: Kernel): void {
+  caches.get(k)?.clear();
+}
+const liveTargets = (k: Kernel) => cached(k, 'targets', () => repo.liveTargets(k.db));
+const orgLists = (k: Kernel, province: string) =>
+  cached(k, `org:${province}`, async () => {
+    const [communes, agencies] = await Promise.all([listChildUnits(k.db, province), listAllAgencies(k.db)]);
+    return { communes, agencies };
+  });
 
 /** Best and worst five of a kind by a rate figure (children with something to rate only). */
 export function rankings(list: Child[], key: FigureKey = 'dossiers.onTimeRate', n = 5) {
@@ -249,10 +302,10 @@ export function rankings(list: Child[], key: FigureKey = 'dossiers.onTimeRate', 
 }
 
 export async function dashboard(k: Kernel, ctx: Ctx, q: LevelQuery & { from?: string; to?: string }) {
-  const level = await resolveLevel(k, ctx, q);
   const now = new Date();
   const p = period(q, now);
-  const [{ figures, channels }, kids, dataAsOf] = await Promise.all([figuresFor(k, level, p, now, true), children(k, level, p, now), repo.lastUpdate(k.db)]);
+  const [level, dataAsOf] = await Promise.all([resolveLevel(k, ctx, q), repo.lastUpdate(k.db)]);
+  const { figures, channels, children: kids } = await screenData(k, level, p, now, true, dataAsOf);
   return {
     level: { kind: level.kind, code: level.code, name: level.name },
     period: p,
@@ -271,20 +324,23 @@ export async function trend(k: Kernel, ctx: Ctx, q: LevelQuery & { from?: string
   const level = await resolveLevel(k, ctx, q);
   const p = period(q);
   if (!GRAINS.includes(q.grain)) throw opsErrors.metric(q.grain);
-  for (const key of q.keys) if (!FIGURE_KEYS.includes(key as FigureKey) || ['dossiers.open', 'dossiers.overdue', 'dossiers.overdueRate', 'petitions.open', 'petitions.overdue', 'petitions.overdueRate', 'dossiers.index766'].includes(key)) throw opsErrors.metric(key);
+  for (const key of q.keys) if (!FIGURE_KEYS.includes(key as FigureKey) || NOW_KEYS.includes(key as FigureKey)) throw opsErrors.metric(key);
   const s = scopeOf(level);
-  const [d, pe] = await Promise.all([repo.series(k.db, 'dossier', q.grain, p.from, p.to, s), repo.series(k.db, 'report', q.grain, p.from, p.to, s)]);
-  const empty: repo.Sums = { received: 0, finished: 0, early: 0, on_time: 0, late: 0, rated: 0, satisfied: 0, received_online: 0 };
-  const periods = [...new Set([...d.map((r) => r.period), ...pe.map((r) => r.period)])].sort();
+  const [d, pe, doc] = await Promise.all([
+    repo.series(k.db, 'dossier', q.grain, p.from, p.to, s), repo.series(k.db, 'report', q.grain, p.from, p.to, s), repo.series(k.db, 'document', q.grain, p.from, p.to, s),
+  ]);
+  const empty = ZERO;
+  const periods = [...new Set([...d.map((r) => r.period), ...pe.map((r) => r.period), ...doc.map((r) => r.period)])].sort();
   const dm = new Map(d.map((r) => [r.period, r]));
   const pm = new Map(pe.map((r) => [r.period, r]));
+  const docm = new Map(doc.map((r) => [r.period, r]));
   return {
     level: { kind: level.kind, code: level.code, name: level.name },
     period: p,
     grain: q.grain,
     computedAt: new Date(),
     periods,
-    series: q.keys.map((key) => ({ key, values: periods.map((x) => values(dm.get(x) ?? empty, pm.get(x) ?? empty, null)[key as FigureKey] ?? null) })),
+    series: q.keys.map((key) => ({ key, values: periods.map((x) => values(dm.get(x) ?? empty, pm.get(x) ?? empty, docm.get(x) ?? empty, null)[key as FigureKey] ?? null) })),
   };
 }
 
@@ -297,6 +353,6 @@ export async function provinceFigure(k: Kernel, key: string, year: number): Prom
     const idx = await index766(k, { from, to });
     return idx.computable > 0 ? Math.round((1000 * idx.total) / idx.computable) / 10 : null;
   }
-  const [d, p] = await Promise.all([repo.sums(k.db, 'dossier', from, to, {}), repo.sums(k.db, 'report', from, to, {})]);
-  return values(d, p, null)[key as FigureKey] ?? null;
+  const [d, p, doc] = await Promise.all([repo.sums(k.db, 'dossier', from, to, {}), repo.sums(k.db, 'report', from, to, {}), repo.sums(k.db, 'document', from, to, {})]);
+  return values(d, p, doc, null)[key as FigureKey] ?? null;
 }
