@@ -22,6 +22,7 @@ import { partnerCreateRoute } from './routes/partner-create.js';
 import { partnerDossierStatusRoute } from './routes/partner-dossier-status.js';
 import { subscriptionCreateRoute } from './routes/subscription-create.js';
 import { subscriptionDeliveriesRoute } from './routes/subscription-deliveries.js';
+import { jwksRoute } from './routes/jwks.js';
 import { registerGrantClock, registerWebhooks } from './partner.service.js';
 import { partnerFigures, verifyLog } from './exchange-log.js';
 
@@ -63,6 +64,7 @@ export const exchangeModule: Module = {
     deliveryReplayRoute(app, k);
     exchangeFiguresRoute(app, k);
     exchangeLogVerifyRoute(app, k);
+    jwksRoute(app, k);
   },
   handlers(k: Kernel) {
     registerBuiltinDatasets(k);

@@ -44,8 +44,17 @@ interface SubscriptionTable {
   event_type: string;
   url: string;
   secret: string;
+  signature: Generated<'hmac' | 'jws'>;
   active: Generated<boolean>;
   created_at: Generated<Date>;
+}
+interface SigningKeyTable {
+  kid: string;
+  alg: 'ES256';
+  public_jwk: unknown;
+  private_jwk: unknown;
+  created_at: Generated<Date>;
+  retired_at: Date | null;
 }
 interface DeliveryTable {
   id: Generated<string>;
@@ -68,12 +77,14 @@ declare module '../../kernel/db/index.js' {
     exchange_grant: GrantTable;
     exchange_subscription: SubscriptionTable;
     exchange_delivery: DeliveryTable;
+    exchange_signing_key: SigningKeyTable;
   }
 }
 
 export type PartnerRow = Omit<PartnerTable, 'id' | 'active' | 'created_at'> & { id: string; active: boolean; created_at: Date };
 export type GrantRow = Omit<GrantTable, 'id' | 'status' | 'requested_at'> & { id: string; status: 'pending' | 'granted' | 'refused' | 'revoked'; requested_at: Date };
-export type SubscriptionRow = Omit<SubscriptionTable, 'id' | 'active' | 'created_at'> & { id: string; active: boolean; created_at: Date };
+export type SubscriptionRow = Omit<SubscriptionTable, 'id' | 'active' | 'created_at' | 'signature'> & { id: string; active: boolean; created_at: Date; signature: 'hmac' | 'jws' };
+export interface SigningKeyRow { kid: string; alg: 'ES256'; public_jwk: Record<string, unknown>; private_jwk: Record<string, unknown>; created_at: Date; retired_at: Date | null }
 export type DeliveryRow = Omit<DeliveryTable, 'id' | 'status' | 'attempts' | 'created_at' | 'payload'> & { id: string; status: 'pending' | 'delivered' | 'failing'; attempts: number; created_at: Date; payload: Record<string, unknown> };
 
 export async function insertPartner(db: Executor, p: Omit<PartnerTable, 'id' | 'active' | 'created_at'>): Promise<PartnerRow> {
@@ -149,7 +160,7 @@ export async function grantsOfPartner(db: Executor, partnerId: string): Promise<
 
 // ——— Webhooks ———
 
-export async function insertSubscription(db: Executor, s: { partner_id: string; event_type: string; url: string; secret: string }): Promise<SubscriptionRow> {
+export async function insertSubscription(db: Executor, s: { partner_id: string; event_type: string; url: string; secret: string; signature: 'hmac' | 'jws' }): Promise<SubscriptionRow> {
   return (await db.insertInto('exchange_subscription').values(s).returningAll().executeTakeFirstOrThrow()) as SubscriptionRow;
 }
 
@@ -206,4 +217,29 @@ export async function grantsByStatus(db: Executor, status: GrantRow['status'] | 
   let q = db.selectFrom('exchange_grant').selectAll().orderBy('requested_at', 'desc').limit(limit);
   if (status) q = q.where('status', '=', status);
   return (await q.execute()) as GrantRow[];
+}
+
+// ——— JWS signing keys ———
+
+/** Keys in the JWKS: live ones, and those retired less than a week ago. */
+export async function publishedKeys(db: Executor): Promise<SigningKeyRow[]> {
+  return (await db.selectFrom('exchange_signing_key').selectAll()
+    .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', sql<Date>`now() - interval '7 days'`)]))
+    .orderBy('created_at', 'desc').execute()) as SigningKeyRow[];
+}
+
+/** The newest live key, if any. */
+export async function currentKey(db: Executor): Promise<SigningKeyRow | undefined> {
+  return (await db.selectFrom('exchange_signing_key').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').limit(1).executeTakeFirst()) as SigningKeyRow | undefined;
+}
+
+/** Stores a new key unless another instance stored one first (then that one is used). */
+export async function insertKeyIfNone(db: Executor, k: Omit<SigningKeyRow, 'created_at' | 'retired_at'>): Promise<void> {
+  await sql`INSERT INTO exchange_signing_key (kid, alg, public_jwk, private_jwk)
+    SELECT ${k.kid}, ${k.alg}, ${JSON.stringify(k.public_jwk)}::jsonb, ${JSON.stringify(k.private_jwk)}::jsonb
+    ON CONFLICT DO NOTHING`.execute(db);
+}
+
+export async function retireKeys(db: Executor): Promise<void> {
+  await db.updateTable('exchange_signing_key').set({ retired_at: new Date() }).where('retired_at', 'is', null).execute();
 }

@@ -8,9 +8,12 @@ import type { Kernel } from '../../kernel/index.js';
 import { type AgencyRow, getAgency, getAgencyByCode } from '../org/index.js';
 import { accountsFor } from '../identity/index.js';
 import { DOSSIER_TYPE, dossierRef, dossierStatus } from '../services/index.js';
+import { REPORT_TYPE, reportFacts } from '../feedback/index.js';
+import { OUTGOING_TYPE } from '../documents/index.js';
 import { exchangeErrors } from './errors.js';
 import { appendLog } from './exchange-log.js';
 import * as repo from './partner.repo.js';
+import { signDetached } from './jws.js';
 import { webhookTargetProblem } from './webhook-target.js';
 
 /**
@@ -25,11 +28,18 @@ export const GRANT_ANSWER_DAYS = 2;
 
 /** The data a partner may ask for, each opened per owner agency. */
 export const SCOPES = {
-  'dossier.status.read': { label: 'Tra cứu trạng thái hồ sơ thủ tục hành chính', event: 'dossier.state_changed' },
+  'dossier.status.read': { label: 'Tra cứu trạng thái hồ sơ thủ tục hành chính' },
+  'petition.read': { label: 'Theo dõi việc trả lời phản ánh, kiến nghị' },
+  'document.read': { label: 'Nhận thông báo văn bản được ban hành' },
 } as const;
 export type ScopeName = keyof typeof SCOPES;
 /** Event types a partner may subscribe to, and the scope that must be granted for the owner of each event. */
-export const EVENT_TYPES = { 'dossier.state_changed': 'dossier.status.read' } as const satisfies Record<string, ScopeName>;
+export const EVENT_TYPES = {
+  'dossier.state_changed': 'dossier.status.read',
+  'petition.answered': 'petition.read',
+  'petition.published': 'petition.read',
+  'document.issued': 'document.read',
+} as const satisfies Record<string, ScopeName>;
 export type EventType = keyof typeof EVENT_TYPES;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
@@ -264,13 +274,15 @@ export const DELIVER_TOPIC = 'exchange.webhook.deliver';
 export const FANOUT_SUBSCRIBER = 'exchange.webhooks';
 export const DELIVERY_ATTEMPTS = 8;
 
-export async function subscribe(k: Kernel, auth: PartnerAuth, input: { eventType: EventType; url: string }) {
+export async function subscribe(k: Kernel, auth: PartnerAuth, input: { eventType: EventType; url: string; signature?: 'hmac' | 'jws' }) {
   requireScope(auth, EVENT_TYPES[input.eventType]);
   const problem = await webhookTargetProblem(input.url, k.config.EXCHANGE_WEBHOOK_PRIVATE);
   if (problem) throw errors.field('body.url', 'target', problem);
   const key = secret();
-  const s = await repo.insertSubscription(k.db, { partner_id: auth.partner.id, event_type: input.eventType, url: input.url, secret: key });
-  return { id: s.id, eventType: s.event_type, url: s.url, secret: key, createdAt: s.created_at };
+  const mode = input.signature ?? 'hmac';
+  const s = await repo.insertSubscription(k.db, { partner_id: auth.partner.id, event_type: input.eventType, url: input.url, secret: key, signature: mode });
+  // With JWS there is nothing secret to hand over: the receiver checks against the public JWKS.
+  return { id: s.id, eventType: s.event_type, url: s.url, signature: mode, ...(mode === 'hmac' ? { secret: key } : { jwksUrl: `${k.config.publicUrl}/api/exchange/jwks.json` }), createdAt: s.created_at };
 }
 
 async function ownSubscription(k: Kernel, auth: PartnerAuth, id: string) {
@@ -304,35 +316,77 @@ export function signature(secretKey: string, timestamp: number, body: string): s
   return `t=${timestamp},v1=${createHmac('sha256', secretKey).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+/** What the case engine publishes with every action (kernel/workflow): `workflow.case.<type>.<action>`. */
 interface CaseEvent {
   caseId: string;
+  type: string;
   action: string;
   from: string | null;
   to: string;
   seq: number;
   at: string;
+  unitPath: string;
+  agencyId: string | null;
+  payload?: Record<string, unknown>;
 }
 
-/** One outbox subscriber fans a dossier event out: a delivery row and a job per partner subscription whose grant covers the dossier. */
+/**
+ * Writes, in one transaction, a delivery row and a delivery job for each
+ * active subscription to `type` whose partner holds a grant of the event
+ * type's scope from the owner of the data (agency, or the commune's committee).
+ */
+async function fanOut(k: Kernel, type: EventType, owner: { agencyId: string | null; unitPath: string }, eventId: string, occurredAt: string, data: Record<string, unknown>) {
+  const subs = await repo.subscribers(k.db, type);
+  if (!subs.length) return;
+  const payload = { id: eventId, type, occurredAt, data };
+  const covered = new Map<string, boolean>();
+  await transaction(k.db, async (tx) => {
+    for (const s of subs) {
+      if (!covered.has(s.partner_id)) covered.set(s.partner_id, await grantCovers(k, s.partner_id, EVENT_TYPES[type], owner.agencyId, owner.unitPath));
+      if (!covered.get(s.partner_id)) continue;
+      const id = await repo.insertDelivery(tx, { subscription_id: s.id, partner_id: s.partner_id, event_id: eventId, event_type: type, payload });
+      if (id) await k.outbox.enqueue(tx, DELIVER_TOPIC, { deliveryId: id }, { maxAttempts: DELIVERY_ATTEMPTS, dedupeKey: `${DELIVER_TOPIC}:${id}` });
+    }
+  });
+}
+
+export const PETITION_SUBSCRIBER = 'exchange.webhooks.petitions';
+export const DOCUMENT_SUBSCRIBER = 'exchange.webhooks.documents';
+/** The petition actions partners hear about: the answer is written, the answer is made public. */
+const PETITION_EVENTS: Record<string, EventType> = { answer: 'petition.answered', publish: 'petition.published' };
+
+/**
+ * Outbox subscribers, one per source so a slow one never holds back another:
+ * dossier state changes (services), petition answers and publications
+ * (feedback), documents issued (documents). Each reads only public facts
+ * through the source module's index.ts; nothing personal goes out.
+ */
 export function registerWebhooks(k: Kernel): void {
   k.outbox.subscribe<CaseEvent>(`workflow.case.${DOSSIER_TYPE}.*`, FANOUT_SUBSCRIBER, async (m) => {
-    const subs = await repo.subscribers(k.db, 'dossier.state_changed');
-    if (!subs.length) return;
+    if (!(await repo.subscribers(k.db, 'dossier.state_changed')).length) return;
     const d = await dossierRef(k, m.payload.caseId);
     if (!d) return;
-    const eventId = `${d.id}:${m.payload.seq}`;
-    const payload = {
-      id: eventId, type: 'dossier.state_changed', occurredAt: m.payload.at,
-      data: { code: d.code, procedureCode: d.procedureCode, action: m.payload.action, from: m.payload.from, to: m.payload.to },
-    };
-    const covered = new Map<string, boolean>();
-    await transaction(k.db, async (tx) => {
-      for (const s of subs) {
-        if (!covered.has(s.partner_id)) covered.set(s.partner_id, await grantCovers(k, s.partner_id, 'dossier.status.read', d.agencyId, d.unitPath));
-        if (!covered.get(s.partner_id)) continue;
-        const id = await repo.insertDelivery(tx, { subscription_id: s.id, partner_id: s.partner_id, event_id: eventId, event_type: payload.type, payload });
-        if (id) await k.outbox.enqueue(tx, DELIVER_TOPIC, { deliveryId: id }, { maxAttempts: DELIVERY_ATTEMPTS, dedupeKey: `${DELIVER_TOPIC}:${id}` });
-      }
+    await fanOut(k, 'dossier.state_changed', { agencyId: d.agencyId, unitPath: d.unitPath }, `${d.id}:${m.payload.seq}`, m.payload.at,
+      { code: d.code, procedureCode: d.procedureCode, action: m.payload.action, from: m.payload.from, to: m.payload.to });
+  });
+
+  k.outbox.subscribe<CaseEvent>(`workflow.case.${REPORT_TYPE}.*`, PETITION_SUBSCRIBER, async (m) => {
+    const type = PETITION_EVENTS[m.payload.action];
+    if (!type || !(await repo.subscribers(k.db, type)).length) return;
+    const r = await reportFacts(k, m.payload.caseId);
+    if (!r) return;
+    // The report's facts only: no reporter, no text (a published answer is read on the public page).
+    await fanOut(k, type, { agencyId: r.agencyId, unitPath: r.unitPath ?? m.payload.unitPath }, `${r.id}:${m.payload.seq}`, m.payload.at, {
+      reportId: r.id, kind: r.kind, channel: r.channel, state: m.payload.to, from: m.payload.from, answeredAt: r.answeredAt, dueAt: r.dueAt, breached: r.breached,
+    });
+  });
+
+  k.outbox.subscribe<CaseEvent>(`workflow.case.${OUTGOING_TYPE}.issue`, DOCUMENT_SUBSCRIBER, async (m) => {
+    if (!(await repo.subscribers(k.db, 'document.issued')).length) return;
+    const issuer = m.payload.agencyId ? await getAgency(k.db, m.payload.agencyId) : undefined;
+    const numberSymbol = typeof m.payload.payload?.numberSymbol === 'string' ? m.payload.payload.numberSymbol : null;
+    await fanOut(k, 'document.issued', { agencyId: m.payload.agencyId, unitPath: m.payload.unitPath }, `${m.payload.caseId}:${m.payload.seq}`, m.payload.at, {
+      documentId: m.payload.caseId, numberSymbol, issuer: issuer ? { code: issuer.code, name: issuer.name } : null, issuedAt: m.payload.at,
     });
   });
 
@@ -357,7 +411,7 @@ export function registerWebhooks(k: Kernel): void {
           'user-agent': 'congso-webhooks/1',
           'x-congso-event': d.event_type,
           'x-congso-delivery': d.id,
-          'x-congso-signature': signature(s.secret, ts, body),
+          ...(s.signature === 'jws' ? { 'x-congso-jws': await signDetached(k, body, d.id, ts) } : { 'x-congso-signature': signature(s.secret, ts, body) }),
         },
         body,
         redirect: 'manual',
