@@ -10,6 +10,7 @@ import { type App, buildHttp } from './kernel/http/app.js';
 import { kernelRoutes } from './kernel/http/kernel-routes.js';
 import { createKernel, type Kernel } from './kernel/index.js';
 import { modules } from './modules.js';
+import { startDocumentsExchange } from './modules/documents/index.js';
 
 /** Composition root: builds the kernel, registers the modules, starts serving. */
 
@@ -71,6 +72,11 @@ export async function startPlatform(config: Config, log: Logger = pino({ level: 
     if (config.SEED_DEMO) await seedDemo(kernel);
     const app = await buildApp(kernel, { webDir: existsSync(WEB_DIST) ? WEB_DIST : undefined });
     await app.listen({ port: config.PORT, host: config.HOST });
+    // The edXML exchange endpoint (HTTPS with client certificates) listens apart from the web server.
+    const exchange = await startDocumentsExchange(kernel, { host: config.HOST, demo: config.SEED_DEMO }).catch((e) => {
+      log.error({ err: e }, 'edXML exchange endpoint not started');
+      return null;
+    });
     if (config.JOBS) {
       // Deadline sweeps re-queue themselves; make sure one is queued after a restore or upgrade.
       await kernel.workflow.scheduleSweep(kernel.db, new Date());
@@ -89,6 +95,7 @@ export async function startPlatform(config: Config, log: Logger = pino({ level: 
       stop() {
         stopping ??= (async () => {
           await app.close();
+          await exchange?.close();
           await kernel.stop();
           await handle!.close();
           await database.embedded?.stop();

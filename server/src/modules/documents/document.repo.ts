@@ -82,6 +82,9 @@ interface RecipientTable {
   status: string;
   sent_at: Date | null;
   status_at: Date | null;
+  /** Reached over the edXML exchange (0062): the recipient's organisation code, and why it refused. */
+  organ_id: Generated<string | null>;
+  status_note: Generated<string | null>;
 }
 interface HandlerTable {
   document_id: string;

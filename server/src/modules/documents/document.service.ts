@@ -23,6 +23,7 @@ import { documentsErrors } from './errors.js';
 import { INCOMING_SPECIAL, INCOMING_TYPE, incomingCaseType } from './incoming.workflow.js';
 import { OUTGOING_SPECIAL, OUTGOING_TYPE, outgoingCaseType } from './outgoing.workflow.js';
 import { orgSigner, trustMaterial } from './pki.js';
+import { queueDocumentPackets, queueRecall, registryEntry, statusChanged } from './exchange-service.js';
 import { docType, numberSymbol, SECRECY, type Secrecy, sequenceOf, URGENCY, type Urgency, vnDay, vnYear } from './types.js';
 
 /**
@@ -180,7 +181,13 @@ async function recipientRows(ex: Executor, documentId: string, list: CreateOutgo
   const rows = [];
   const seen = new Set<string>();
   for (const [i, r] of list.entries()) {
-    if (r.agencyCode) {
+    // An agency in the exchange registry is reached by edXML (exchange-service.ts), even when it also lives here.
+    const remote = r.agencyCode ? await registryEntry(ex, r.agencyCode) : undefined;
+    if (remote) {
+      if (seen.has(remote.organ_id)) continue;
+      seen.add(remote.organ_id);
+      rows.push({ document_id: documentId, agency_id: null, organ_id: remote.organ_id, name: remote.name, status: 'pending' });
+    } else if (r.agencyCode) {
       const a = await getAgencyByCode(ex, r.agencyCode);
       if (!a) throw errors.field(`body.recipients.${i}.agencyCode`, 'exists', `Cơ quan nhận «${r.agencyCode}» không tồn tại`);
       if (seen.has(a.id)) continue;
@@ -334,7 +341,9 @@ export async function dispatch(k: Kernel, ctx: Ctx, id: string, key: string) {
     if (!list.length) throw documentsErrors.noRecipients();
     const { version, bytes } = await currentBytes(k, tx, d);
     const now = new Date();
+    await queueDocumentPackets(k, tx, d, list.filter((r) => r.organ_id));
     for (const r of list) {
+      if (r.organ_id) continue;
       if (!r.agency_id) {
         await repo.updateRecipient(tx, r.id, { status: 'sent', sent_at: now, status_at: now });
         continue;
@@ -369,7 +378,7 @@ export interface IncomingMeta extends Metadata {
   numberSymbol?: string;
 }
 
-interface StartIncoming {
+export interface StartIncoming {
   agencyId: string;
   key: string;
   sourceDocumentId: string | null;
@@ -381,7 +390,10 @@ interface StartIncoming {
   file: { fileId: string; sha256: string; bytes: Buffer; pages: number | null };
 }
 
-async function startIncoming(k: Kernel, tx: Tx, ctx: Ctx, s: StartIncoming): Promise<DocumentRow> {
+/** The account acting, or null for the platform itself (the edXML exchange receiving). */
+const accountId = (ctx: Ctx) => (ctx.actor && ctx.actor.kind !== 'system' ? ctx.actor.id : null);
+
+export async function startIncoming(k: Kernel, tx: Tx, ctx: Ctx, s: StartIncoming): Promise<DocumentRow> {
   const agency = (await getAgency(tx, s.agencyId))!;
   const { case: c, replayed } = await k.workflow.start(tx, ctx, {
     type: INCOMING_TYPE, unitPath: agency.unit_path, agencyId: agency.id, idempotencyKey: s.key,
@@ -401,11 +413,11 @@ async function startIncoming(k: Kernel, tx: Tx, ctx: Ctx, s: StartIncoming): Pro
     number_symbol: s.numberSymbol, issued_on: s.issuedOn, issuer_name: s.issuerName, issuer_agency_id: s.issuerAgencyId,
     signer_name: m.signerName ?? null, signer_title: m.signerTitle ?? null, authority: m.authority ?? '', secrecy: m.secrecy ?? 'none', urgency: m.urgency ?? 'normal',
     pages: m.pages ?? s.file.pages, copies: m.copies ?? null, due_date: m.dueDate ?? null, arrived_at: new Date(), source_document_id: s.sourceDocumentId,
-    state: c.state, created_by: ctx.actor?.id ?? null,
+    state: c.state, created_by: accountId(ctx),
   });
   const v = await repo.insertVersion(tx, {
     document_id: d.id, kind: 'received', file_id: s.file.fileId, sha256: s.file.sha256, pages: s.file.pages, note: null,
-    validation, indication: validation ? overall(validation) : 'NO_SIGNATURE', created_by: ctx.actor?.id ?? null, created_by_name: ctx.actor?.name ?? null,
+    validation, indication: validation ? overall(validation) : 'NO_SIGNATURE', created_by: accountId(ctx), created_by_name: ctx.actor?.name ?? null,
   });
   await repo.updateDocument(tx, d.id, { current_version_id: v.id });
   await repo.setText(tx, d.id, await pdfText(s.file.bytes));
@@ -435,7 +447,8 @@ export async function receive(k: Kernel, ctx: Ctx, input: ReceiveInput, key: str
   return view(k, ctx, id);
 }
 
-async function senderStatus(tx: Tx, d: DocumentRow, status: string) {
+async function senderStatus(k: Kernel, tx: Tx, d: DocumentRow, status: string, note?: string | null) {
+  await statusChanged(k, tx, d, status, note); // arrived by edXML: a status packet to the sender
   if (!d.source_document_id) return;
   const r = await repo.recipientOfIncoming(tx, d.id);
   if (r) await repo.updateRecipient(tx, r.id, { status, status_at: new Date() });
@@ -449,7 +462,7 @@ export async function registerIncoming(k: Kernel, ctx: Ctx, id: string, key: str
     const n = await repo.takeNumber(tx, d.agency_id, vnYear(now), 'incoming', d.secrecy === 'none' ? 'regular' : 'secret');
     await repo.updateDocument(tx, d.id, { register_id: n.registerId, register_number: n.number, registered_at: now });
     await actOn(k, tx, ctx, d, 'register', { arrivalNumber: n.number }, key);
-    await senderStatus(tx, d, 'registered');
+    await senderStatus(k, tx, d, 'registered');
   });
   return view(k, ctx, id);
 }
@@ -480,7 +493,7 @@ export async function assign(k: Kernel, ctx: Ctx, id: string, input: AssignInput
     await repo.setHandlers(tx, d.id, people);
     await repo.updateDocument(tx, d.id, { lead_handler_id: input.leadId, deadline });
     await actOn(k, tx, ctx, d, 'assign', { leadId: input.leadId, coIds, deadline: deadline?.toISOString() ?? null, ...(input.note ? { note: input.note } : {}) }, key);
-    await senderStatus(tx, d, 'assigned');
+    await senderStatus(k, tx, d, 'assigned');
   });
   return view(k, ctx, id);
 }
@@ -518,11 +531,16 @@ export async function act(k: Kernel, ctx: Ctx, id: string, action: string, paylo
     if (action === 'recall') set.recalled_at = new Date();
     if (Object.keys(set).length) await repo.updateDocument(tx, d.id, set);
     await actOn(k, tx, ctx, d, action, p, key);
-    if (d.direction === 'incoming') await senderStatus(tx, d, action === 'finish' ? 'finished' : action === 'refuse' ? 'refused' : 'in_progress');
+    if (d.direction === 'incoming') await senderStatus(k, tx, d, action === 'finish' ? 'finished' : action === 'refuse' ? 'refused' : 'in_progress', payload.note);
     if (d.direction === 'outgoing' && action === 'recall') {
       // The copies sent within this instance are frozen too (status 13/15 of the exchange, done in place).
       const system = { ...ctx, actor: { kind: 'system' as const, id: 'system', name: 'documents.recall', grants: [] } };
       for (const r of await repo.recipients(tx, d.id)) {
+        if (r.organ_id) {
+          // Over the exchange: a recall request (13); the recipient answers 15 (recalled) or 16 (refused).
+          if (!['pending', 'refused', 'recalled'].includes(r.status)) await queueRecall(k, tx, d, r, payload.note ?? '');
+          continue;
+        }
         if (r.incoming_id && r.incoming_state && !['finished', 'refused', 'recalled'].includes(r.incoming_state)) {
           const inc = (await repo.document(tx, r.incoming_id, true))!;
           await repo.updateDocument(tx, inc.id, { recalled_at: new Date() });
@@ -533,6 +551,13 @@ export async function act(k: Kernel, ctx: Ctx, id: string, action: string, paylo
     }
   });
   return view(k, ctx, id);
+}
+
+/** Freezes an incoming document its sender recalled (status 13 of the exchange). */
+export async function recallBySystem(k: Kernel, tx: Tx, ctx: Ctx, id: string, note: string, key: string): Promise<void> {
+  const inc = (await repo.document(tx, id, true))!;
+  await repo.updateDocument(tx, inc.id, { recalled_at: new Date() });
+  await actOn(k, tx, ctx, inc, 'recall', { note }, key);
 }
 
 // ——— Views ———
@@ -596,7 +621,9 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
         signer: s.signer?.commonName ?? null, organisation: s.signer?.organisation ?? null, level: s.level, time: s.claimedSigningTime, indication: s.indication, subIndication: s.subIndication, message: s.message.vi,
       })),
     })),
-    recipients: recipients.map((r) => ({ name: r.name, agencyId: r.agency_id, status: r.status, sentAt: r.sent_at, statusAt: r.status_at, incomingId: r.incoming_id })),
+    recipients: recipients.map((r) => ({
+      name: r.name, agencyId: r.agency_id, status: r.status, sentAt: r.sent_at, statusAt: r.status_at, incomingId: r.incoming_id, organId: r.organ_id, statusNote: r.status_note,
+    })),
     handlers: handlers.map((h) => ({ accountId: h.account_id, name: h.name, role: h.role, assignedAt: h.assigned_at })),
     duplicates: dups.map((x) => ({ id: x.id, numberSymbol: x.number_symbol, issuerName: x.issuer_name, registerNumber: x.register_number, arrivedAt: x.arrived_at, state: x.state })),
     history: history.map((h) => ({

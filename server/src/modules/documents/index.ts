@@ -7,6 +7,9 @@ import { folderRoutes } from './routes/folders.js';
 import { incomingRoutes } from './routes/incoming.js';
 import { outgoingRoutes } from './routes/outgoing.js';
 import { registerRoutes } from './routes/registers.js';
+import { edxmlRoutes } from './routes/edxml.js';
+import { registerExchangeHandlers } from './exchange-service.js';
+import { ensureDevTlsIdentity } from './exchange-tls.js';
 import { seedDocumentsDemo } from './seed.js';
 
 /**
@@ -20,6 +23,7 @@ export { OUTGOING_TYPE, outgoingCaseType } from './outgoing.workflow.js';
 export { INCOMING_TYPE, incomingCaseType } from './incoming.workflow.js';
 export { DOC_TYPES } from './types.js';
 export { signAsAgency } from './agency-sign.js';
+export { startDocumentsExchange, type ExchangeServer } from './exchange-server.js';
 
 export const documentsModule: Module = {
   name: 'documents',
@@ -29,21 +33,25 @@ export const documentsModule: Module = {
     outgoingRoutes(app, k);
     incomingRoutes(app, k);
     documentRoutes(app, k);
+    edxmlRoutes(app, k);
   },
   handlers(k) {
     k.workflow.register(outgoingCaseType);
     k.workflow.register(incomingCaseType);
+    registerExchangeHandlers(k);
     void OUTGOING_TYPE;
     void INCOMING_TYPE;
   },
   seedDemo: async (k) => {
     await seedDocumentsDemo(k);
+    await ensureDevTlsIdentity(k);
   },
   commands: {
     'documents dev-pki': {
       describe: 'create the development CA, the demo agencies\' organisation signatures and the demo leaders\' PKCS#12 files under DATA_DIR/pki (password congso-dev)',
       run: async (k) => {
         const r = await seedDocumentsDemo(k);
+        if (await ensureDevTlsIdentity(k)) r.issued.push('exchange/tls.pem');
         console.log(`${r.dir}: ${r.issued.length ? r.issued.join(', ') : 'đã có sẵn / already there'}`);
         return 0;
       },

@@ -33,7 +33,7 @@ function filesIn(dir: string, re: RegExp): string[] {
   return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => path.join(dir, f));
 }
 
-async function loadDevCa(dir: string): Promise<DevCa | null> {
+export async function loadDevCa(dir: string): Promise<DevCa | null> {
   const certFile = path.join(dir, 'ca.pem');
   const keyFile = path.join(dir, 'ca.key');
   if (!existsSync(certFile) || !existsSync(keyFile)) return null;
