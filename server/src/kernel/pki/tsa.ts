@@ -74,8 +74,9 @@ export interface TstInfoView {
   serial: Uint8Array;
 }
 
-export function readTstInfo(token: pkijs.ContentInfo): TstInfoView {
-  const sd = new pkijs.SignedData({ schema: token.content });
+export function readTstInfo(token: pkijs.ContentInfo | pkijs.SignedData): TstInfoView {
+  // A parsed SignedData is accepted too: parsing one with pkijs is a validation's costliest step.
+  const sd = token instanceof pkijs.SignedData ? token : new pkijs.SignedData({ schema: token.content });
   if (sd.encapContentInfo.eContentType !== OID.tstInfo || !sd.encapContentInfo.eContent) throw new Error('not a TimeStampToken');
   const info = new pkijs.TSTInfo({ schema: parseDer(new Uint8Array(sd.encapContentInfo.eContent.getValue()), 'TSTInfo') });
   return {

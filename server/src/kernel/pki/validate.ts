@@ -350,7 +350,8 @@ async function checkTimestamp(
   const r: NonNullable<SignatureReport['timestamp']> = { time: '', tsa: null, valid: false, trusted: false };
   try {
     const ci = new pkijs.ContentInfo({ schema: tokenAsn });
-    const info = readTstInfo(ci);
+    const tsd = new pkijs.SignedData({ schema: ci.content });
+    const info = readTstInfo(tsd);
     r.time = info.genTime.toISOString();
     const hashName = hashNameOf(info.imprintHashOid);
     if (!hashName || !equalBytes(digest(hashName, sigValue), info.imprint)) {
@@ -358,7 +359,6 @@ async function checkTimestamp(
       return { report: r };
     }
     // Checked by hand like the PDF signature: pkijs's verify() insists on re-reading TSTInfo with data we do not have.
-    const tsd = new pkijs.SignedData({ schema: ci.content });
     const tsi = tsd.signerInfos[0];
     const tsCerts = (tsd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
     const tsSid = tsi?.sid instanceof pkijs.IssuerAndSerialNumber ? tsi.sid : null;
