@@ -82,6 +82,7 @@ export async function startPlatform(config: Config, log: Logger = pino({ level: 
       await kernel.workflow.scheduleSweep(kernel.db, new Date());
       await kernel.outbox.schedulePeriodic();
       kernel.outbox.start(config.JOBS_POLL_MS);
+      kernel.audit.startSealer(kernel.db, config.JOBS_POLL_MS, (err) => log.error({ err }, 'audit sealer error'));
     }
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;

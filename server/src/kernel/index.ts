@@ -79,6 +79,7 @@ export function createKernel(config: Config, dbHandle: DbHandle, log?: Logger): 
   return {
     config, db, dbHandle, log: logger, outbox, audit, files, mailer, calendar, workflow, notify,
     async stop() {
+      await audit.stopSealer();
       await outbox.stop();
       await notify.stop();
     },

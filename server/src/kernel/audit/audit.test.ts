@@ -63,9 +63,9 @@ describe('audit log', () => {
     await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`.execute(env.k.db);
     const err = await run(path.join(ROOT, 'bin/congso'), ['audit', 'verify'], { env: { ...process.env, DATABASE_URL: env.dbUrl, LOG_LEVEL: 'silent' } }).catch((e) => e);
     expect(err.code).toBe(1);
-    expect(err.stdout).toContain(`BROKEN at entry ${seq}`);
+    expect(`${err.stdout}${err.stderr}`).toContain(`BROKEN at entry ${seq}`);
     expect(err.stdout).toContain('edited');
-  });
+  }, 180_000); // two start-ups of the command line, slow on a loaded machine
 
   it('detects a deleted entry', async () => {
     const r0 = await env.k.audit.verify(env.k.db);
@@ -75,6 +75,8 @@ describe('audit log', () => {
       await transaction(env2.k.db, async (tx) => {
         for (let i = 0; i < 4; i++) await env2.k.audit.record(tx, null, { action: 'a', entity: 'e', entityId: String(i) });
       });
+      // The chain covers sealed entries: the sealer runs every JOBS_POLL_MS in workers.
+      expect(await env2.k.audit.seal(env2.k.db)).toBe(4);
       const rows = await sql<{ seq: number }>`SELECT seq FROM audit_log ORDER BY seq`.execute(env2.k.db);
       await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`.execute(env2.k.db);
       await sql`DELETE FROM audit_log WHERE seq = ${rows.rows[1]!.seq}`.execute(env2.k.db);
@@ -84,6 +86,39 @@ describe('audit log', () => {
       expect(r.reason).toMatch(/removed/);
     } finally {
       await env2.close();
+    }
+  });
+  it('writers take no lock: entries are sealed after commit, in one chain, and only sealing may update them', async () => {
+    const env3 = await testEnv();
+    try {
+      // Two transactions open at once, each recording entries: neither waits for the other.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const slow = transaction(env3.k.db, async (tx) => {
+        await env3.k.audit.record(tx, null, { action: 'slow', entity: 'e', entityId: '1' });
+        await gate;
+      });
+      await transaction(env3.k.db, async (tx) => {
+        await env3.k.audit.record(tx, null, { action: 'fast', entity: 'e', entityId: '2' });
+        await env3.k.audit.record(tx, null, { action: 'fast', entity: 'e', entityId: '3' });
+      });
+      const unsealed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE hash IS NULL`.execute(env3.k.db);
+      expect(unsealed.rows[0]!.n).toBe(2);
+      // The sealer chains what has committed; the open transaction's entry comes later.
+      expect(await env3.k.audit.seal(env3.k.db)).toBe(2);
+      release();
+      await slow;
+      const r = await env3.k.audit.verify(env3.k.db);
+      expect(r).toEqual({ ok: true, checked: 3 });
+      const order = await sql<{ action: string; chain_seq: number }>`SELECT action, chain_seq FROM audit_log ORDER BY chain_seq`.execute(env3.k.db);
+      expect(order.rows.map((x) => x.action)).toEqual(['fast', 'fast', 'slow']);
+      // Sealed entries are frozen; an unsealed one may only be sealed, never rewritten.
+      await expect(sql`UPDATE audit_log SET hash = NULL, prev_hash = NULL, chain_seq = NULL`.execute(env3.k.db)).rejects.toThrow(/append-only/);
+      await transaction(env3.k.db, (tx) => env3.k.audit.record(tx, null, { action: 'later', entity: 'e' }));
+      await expect(sql`UPDATE audit_log SET action = 'forged', hash = 'x', prev_hash = 'y', chain_seq = 99 WHERE hash IS NULL`.execute(env3.k.db)).rejects.toThrow(/append-only/);
+      expect((await env3.k.audit.verify(env3.k.db)).checked).toBe(4);
+    } finally {
+      await env3.close();
     }
   });
 });

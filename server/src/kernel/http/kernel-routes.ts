@@ -114,7 +114,8 @@ export function kernelRoutes(app: App, k: Kernel) {
                 before: z.unknown(),
                 after: z.unknown(),
                 request_id: z.string().nullable(),
-                hash: z.string(),
+                // Null for the second or so between an entry's commit and its sealing.
+                hash: z.string().nullable(),
               }),
             ),
           }),
