@@ -25,7 +25,7 @@ async function concurrently<T>(items: T[], clients: number, fn: (x: T) => Promis
 
 export default async function dossierSubmit(args: string[]) {
   const n = Number(args[0] ?? 2000);
-  const clients = 16;
+  const clients = Number(process.env.BENCH_CLIENTS ?? 16);
   const b = await benchKernel({ seed: true, env: { DATABASE_POOL_MAX: '10' } });
   try {
     const desk = await ctxFor(b.k, 'motcua@ninhbinh.gov.vn');

@@ -65,7 +65,7 @@ export default async function index766Bench(args: string[]) {
              sum(extract(epoch FROM finished_at - received_at))::bigint,
              count(*) FILTER (WHERE rating IS NOT NULL), count(*) FILTER (WHERE rating = 'unsatisfied')
         FROM dossier WHERE finished_at IS NOT NULL GROUP BY 1, 2, 3, 4
-      ON CONFLICT (day, unit_path, agency_key, sector_code) DO UPDATE SET finished = EXCLUDED.finished, finished_on_time = EXCLUDED.finished_on_time,
+      ON CONFLICT (day, unit_path, agency_key, sector_code, stripe) DO UPDATE SET finished = EXCLUDED.finished, finished_on_time = EXCLUDED.finished_on_time,
         processing_seconds = EXCLUDED.processing_seconds, rated = EXCLUDED.rated, rated_unsatisfied = EXCLUDED.rated_unsatisfied`.execute(db);
     await sql`INSERT INTO dossier_rollup_month
       SELECT date_trunc('month', day)::date, unit_path, agency_key, sum(received), sum(received_online), sum(full_online_total), sum(full_online_online),

@@ -78,8 +78,8 @@ export const ROLLUP_COUNTERS = [
   'e_result', 'digitised', 'fee_bearing', 'paid_online', 'rated', 'rated_unsatisfied',
 ] as const;
 export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
-type RollupTable = { day: string; unit_path: string; agency_key: string; sector_code: string } & Record<RollupCounter, Generated<number>>;
-type RollupMonthTable = { month: string; unit_path: string; agency_key: string } & Record<RollupCounter, Generated<number>>;
+type RollupTable = { day: string; unit_path: string; agency_key: string; sector_code: string; stripe: Generated<number> } & Record<RollupCounter, Generated<number>>;
+type RollupMonthTable = { month: string; unit_path: string; agency_key: string; stripe: Generated<number> } & Record<RollupCounter, Generated<number>>;
 interface DossierFileTable {
   dossier_id: string;
   file_id: string;
@@ -98,7 +98,7 @@ declare module '../../kernel/db/index.js' {
     dossier_file: DossierFileTable;
     dossier_rollup: RollupTable;
     dossier_rollup_month: RollupMonthTable;
-    dossier_open_by_due: { due_day: string; unit_path: string; agency_key: string; n: number };
+    dossier_open_by_due: { due_day: string; unit_path: string; agency_key: string; n: number; stripe: Generated<number> };
   }
 }
 
@@ -395,24 +395,30 @@ export interface RollupKey {
   sector: string;
 }
 
+/**
+ * The stripe a session adds to (migration 0096): concurrent transactions on other connections
+ * update other rows of the same office and day instead of queuing on one row lock until commit.
+ */
+const STRIPE = sql<number>`(pg_backend_pid() % 16)::smallint`;
+
 export async function bumpRollup(db: Executor, key: RollupKey, inc: Partial<Record<RollupCounter, number>>): Promise<void> {
   const cols = ROLLUP_COUNTERS.filter((c) => inc[c]);
   if (!cols.length) return;
   const values = Object.fromEntries(cols.map((c) => [c, inc[c]!]));
   await db
     .insertInto('dossier_rollup')
-    .values({ day: key.day, unit_path: key.unitPath, agency_key: key.agencyKey, sector_code: key.sector, ...values })
+    .values({ day: key.day, unit_path: key.unitPath, agency_key: key.agencyKey, sector_code: key.sector, stripe: STRIPE, ...values })
     .onConflict((oc) =>
-      oc.columns(['day', 'unit_path', 'agency_key', 'sector_code']).doUpdateSet((eb) =>
+      oc.columns(['day', 'unit_path', 'agency_key', 'sector_code', 'stripe']).doUpdateSet((eb) =>
         Object.fromEntries(cols.map((c) => [c, eb(eb.ref(`dossier_rollup.${c}`), '+', eb.ref(`excluded.${c}`))])),
       ),
     )
     .execute();
   await db
     .insertInto('dossier_rollup_month')
-    .values({ month: `${key.day.slice(0, 7)}-01`, unit_path: key.unitPath, agency_key: key.agencyKey, ...values })
+    .values({ month: `${key.day.slice(0, 7)}-01`, unit_path: key.unitPath, agency_key: key.agencyKey, stripe: STRIPE, ...values })
     .onConflict((oc) =>
-      oc.columns(['month', 'unit_path', 'agency_key']).doUpdateSet((eb) =>
+      oc.columns(['month', 'unit_path', 'agency_key', 'stripe']).doUpdateSet((eb) =>
         Object.fromEntries(cols.map((c) => [c, eb(eb.ref(`dossier_rollup_month.${c}`), '+', eb.ref(`excluded.${c}`))])),
       ),
     )
@@ -471,8 +477,8 @@ export async function rollupSums(db: Executor, from: string, to: string, s: Inde
 export async function bumpOpenDue(db: Executor, dueDay: string, unitPath: string, agencyKey: string, n: 1 | -1): Promise<void> {
   await db
     .insertInto('dossier_open_by_due')
-    .values({ due_day: dueDay, unit_path: unitPath, agency_key: agencyKey, n })
-    .onConflict((oc) => oc.columns(['due_day', 'unit_path', 'agency_key']).doUpdateSet((eb) => ({ n: eb(eb.ref('dossier_open_by_due.n'), '+', eb.ref('excluded.n')) })))
+    .values({ due_day: dueDay, unit_path: unitPath, agency_key: agencyKey, stripe: STRIPE, n })
+    .onConflict((oc) => oc.columns(['due_day', 'unit_path', 'agency_key', 'stripe']).doUpdateSet((eb) => ({ n: eb(eb.ref('dossier_open_by_due.n'), '+', eb.ref('excluded.n')) })))
     .execute();
 }
 

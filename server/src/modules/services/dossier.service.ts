@@ -441,10 +441,15 @@ export async function submitDraft(k: Kernel, ctx: Ctx, draftId: string, input: S
       await repo.addDossierFiles(tx, id, files.map((f) => ({ fileId: f.file_id, component: f.component, kind: 'component' as const })));
       await repo.markDraftSubmitted(tx, d.id, id);
       if (official) await actOn(k, tx, ctx, id, 'receive', {}, `receive:${key}`, undefined, { notify: false });
-      const code = await nextCode(tx, handler!.owner, at);
-      await repo.setCode(tx, id, code);
-      await k.audit.record(tx, ctx, { action: 'services.dossier.submit', entity: 'dossier', entityId: id, after: { code, procedure: p.code, version, channel } });
-      await notifyApplicant(k, tx, ctx, id, official ? 'receive' : 'submitted');
+      // The day's counter row is the one row every submission to this office writes: it is taken
+      // in the transaction's last step, after the rollups and the other end-of-transaction work, so
+      // its lock is held for the fewest statements before the commit.
+      await beforeCommit(tx, async () => {
+        const code = await nextCode(tx, handler!.owner, at);
+        await repo.setCode(tx, id, code);
+        await k.audit.record(tx, ctx, { action: 'services.dossier.submit', entity: 'dossier', entityId: id, after: { code, procedure: p.code, version, channel } });
+        await notifyApplicant(k, tx, ctx, id, official ? 'receive' : 'submitted');
+      });
       return { id };
     }),
   );
