@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Kernel } from '../../kernel/index.js';
 import { decree30TextLines, signPdf } from '../../kernel/pki/index.js';
-import { orgSigner, pkiRoot, trustMaterial } from './pki.js';
+import { hasOrgKey, orgSigner, trustMaterial } from './pki.js';
 
 /**
  * Signs a PDF with an agency's organisation signature (what stands for its
@@ -12,7 +10,7 @@ import { orgSigner, pkiRoot, trustMaterial } from './pki.js';
  * (the caller then issues the paper unsigned and says so).
  */
 export async function signAsAgency(k: Kernel, agency: { code: string; name: string }, pdf: Uint8Array, reason: string, at: Date = new Date()): Promise<Buffer | null> {
-  if (!existsSync(path.join(pkiRoot(k), 'org', `${agency.code}.p12`))) return null;
+  if (!hasOrgKey(k, agency.code)) return null;
   const signer = await orgSigner(k, agency.code);
   const { crls } = await trustMaterial(k);
   const signed = await signPdf(pdf, {

@@ -4,7 +4,7 @@ import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { Kernel } from '../../kernel/index.js';
 import {
-  createDevCa, type DevCa, exportP12, fromPemOrDer, issueCertificate, issueCrl, loadP12, type RemoteSigner, toPem,
+  createDevCa, type DevCa, exportP12, fromPemOrDer, issueCertificate, issueCrl, loadP12, openPkcs11Signer, parsePkcs11Spec, type RemoteSigner, toPem,
 } from '../../kernel/pki/index.js';
 import { documentsErrors } from './errors.js';
 
@@ -16,8 +16,8 @@ import { documentsErrors } from './errors.js';
  * - `crl/*.der|*.pem`: CRLs given to validation and embedded in our signatures;
  * - `org/<AGENCY CODE>.p12` and `org/<AGENCY CODE>.pass`: the organisation's
  *   signature of an agency (what stands for its seal), applied by the clerk at
- *   issuance. An HSM through PKCS#11 is the production answer; kernel/pki has
- *   no PKCS#11 signer yet.
+ *   issuance; or `org/<AGENCY CODE>.pkcs11` (MODULE:TOKEN:KEY) and
+ *   `org/<AGENCY CODE>.pin` for a key held in an HSM through PKCS#11.
  * - `dev/`: the development CA (`ca.pem`, `ca.key`) and the demo officials'
  *   PKCS#12 files (`officials/<email>.p12`), all with password DEV_PASSWORD.
  */
@@ -68,9 +68,34 @@ export async function trustMaterial(k: Kernel): Promise<TrustMaterial> {
   return { trustRoots, crls };
 }
 
-/** The organisation's signature of an agency (by code), as a RemoteSigner. */
+/** Open PKCS#11 sessions, one per agency key, kept for the life of the process (HSM sessions are meant to last). */
+const hsmSigners = new Map<string, Promise<RemoteSigner>>();
+
+/** Whether the agency has an organisation key: `org/<CODE>.pkcs11` (HSM) or `org/<CODE>.p12`. */
+export function hasOrgKey(k: Kernel, agencyCode: string): boolean {
+  const base = path.join(pkiRoot(k), 'org', agencyCode);
+  return existsSync(`${base}.pkcs11`) || existsSync(`${base}.p12`);
+}
+
+/**
+ * The organisation's signature of an agency (by code), as a RemoteSigner. With
+ * `org/<CODE>.pkcs11` (one line MODULE:TOKEN:KEY) the key lives in an HSM
+ * (PIN in `org/<CODE>.pin`, else CONGSO_PKCS11_PIN); otherwise the PKCS#12.
+ */
 export async function orgSigner(k: Kernel, agencyCode: string): Promise<RemoteSigner> {
   const base = path.join(pkiRoot(k), 'org', agencyCode);
+  if (existsSync(`${base}.pkcs11`)) {
+    let open = hsmSigners.get(base);
+    if (!open) {
+      const ref = parsePkcs11Spec(readFileSync(`${base}.pkcs11`, 'utf8').trim());
+      if (!ref) throw documentsErrors.noOrgKey(agencyCode, `${base}.pkcs11`);
+      const pin = existsSync(`${base}.pin`) ? readFileSync(`${base}.pin`, 'utf8').trim() : (process.env.CONGSO_PKCS11_PIN ?? '');
+      open = openPkcs11Signer({ ...ref, pin });
+      hsmSigners.set(base, open);
+      open.catch(() => hsmSigners.delete(base));
+    }
+    return open;
+  }
   if (!existsSync(`${base}.p12`) || !existsSync(`${base}.pass`)) throw documentsErrors.noOrgKey(agencyCode, `${base}.p12`);
   return loadP12(readFileSync(`${base}.p12`), readFileSync(`${base}.pass`, 'utf8').trim());
 }
