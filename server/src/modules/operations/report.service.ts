@@ -127,6 +127,10 @@ export const FIGURE_LABELS: Record<string, string> = {
   'dossiers.satisfaction': 'Mức độ hài lòng về hồ sơ', 'dossiers.index766': 'Điểm chỉ số 766', 'petitions.received': 'Phản ánh, kiến nghị tiếp nhận',
   'petitions.answered': 'Phản ánh đã trả lời', 'petitions.answeredOnTime': 'Phản ánh trả lời đúng hạn', 'petitions.onTimeRate': 'Tỷ lệ phản ánh trả lời đúng hạn',
   'petitions.open': 'Phản ánh đang xử lý', 'petitions.overdue': 'Phản ánh quá hạn', 'petitions.overdueRate': 'Tỷ lệ phản ánh quá hạn', 'petitions.satisfaction': 'Mức độ hài lòng về phản ánh',
+  'documents.issued': 'Văn bản đi đã phát hành', 'documents.received': 'Văn bản đến', 'documents.signed': 'Văn bản đi có ký số',
+  'documents.signedShare': 'Tỷ lệ văn bản đi có ký số', 'documents.handled': 'Văn bản đến đã xử lý xong', 'documents.handledOnTime': 'Văn bản đến xử lý đúng hạn',
+  'documents.onTimeRate': 'Tỷ lệ văn bản đến xử lý đúng hạn', 'documents.open': 'Văn bản đến đang xử lý', 'documents.overdue': 'Văn bản đến quá hạn xử lý',
+  'documents.overdueRate': 'Tỷ lệ văn bản đến quá hạn',
 };
 const UNIT_VI: Record<string, string> = { percent: '%', count: 'số lượng', million_vnd: 'triệu đồng', rank: 'thứ hạng', score: 'điểm' };
 const STATUS_VI = { done: 'Hoàn thành', overdue: 'Quá hạn', due_soon: 'Sắp đến hạn', on_track: 'Đúng tiến độ' } as const;
@@ -161,6 +165,48 @@ export function reportSpec(r: MonthlyReport): PdfSpec {
 }
 
 export const reportPdf = (r: MonthlyReport) => renderPdf(reportSpec(r));
+
+const LEVEL_VI = { province: 'Toàn tỉnh', agency: 'Cơ quan', commune: 'Xã, phường' } as const;
+const CHANNEL_VI: Record<string, string> = { online: 'Trực tuyến', desk: 'Trực tiếp', post: 'Bưu chính', web: 'Cổng thông tin', app: 'Ứng dụng', hotline: 'Đường dây nóng', open311: 'Open311' };
+/** The columns of the children's table in the dashboard's PDF. */
+const CHILD_KEYS = ['dossiers.received', 'dossiers.onTimeRate', 'dossiers.overdue', 'petitions.received', 'petitions.overdue', 'documents.issued', 'documents.overdue'] as const;
+
+/**
+ * The operations screen a reader is looking at, as a PDF: the same level,
+ * period and figures (from the same service, so the same access rules), the
+ * time they were computed and the projection's last update, channels and,
+ * for the province, every commune and agency.
+ */
+export async function dashboardPdf(k: Kernel, ctx: Ctx, q: { unit?: string; agency?: string; from?: string; to?: string }): Promise<{ name: string; data: Buffer }> {
+  const d = await dashboard(k, ctx, q);
+  const rows = d.figures.map((f) => [FIGURE_LABELS[f.key] ?? f.key, fmt(f.value, f.unit), fmt(f.target, f.unit), f.rag ? RAG_VI[f.rag] : '—']);
+  const channels = [
+    ...d.channels.dossiers.map((c) => ['Hồ sơ', CHANNEL_VI[c.channel] ?? c.channel, fmt(c.n)]),
+    ...d.channels.petitions.map((c) => ['Phản ánh, kiến nghị', CHANNEL_VI[c.channel] ?? c.channel, fmt(c.n)]),
+  ];
+  const kids = d.children.map((c) => [c.name, ...CHILD_KEYS.map((key) => fmt(c.values[key], key.endsWith('Rate') ? 'percent' : undefined))]);
+  const short: Record<string, string> = {
+    'dossiers.received': 'Hồ sơ nhận', 'dossiers.onTimeRate': 'Đúng hạn', 'dossiers.overdue': 'Hồ sơ quá hạn', 'petitions.received': 'Phản ánh',
+    'petitions.overdue': 'PA quá hạn', 'documents.issued': 'VB đi', 'documents.overdue': 'VB đến quá hạn',
+  };
+  const spec: PdfSpec = {
+    meta: { title: `Trung tâm điều hành — ${d.level.name}`, author: 'congso', keywords: ['trung tâm điều hành', 'số liệu'], createdAt: d.computedAt },
+    header: { agency: ['Ủy ban nhân dân tỉnh Ninh Bình', 'Trung tâm điều hành'], number: '', placeDate: vnPlaceDate('Ninh Bình', d.computedAt) },
+    blocks: [
+      { kind: 'title', text: 'Số liệu điều hành', subtitle: `${LEVEL_VI[d.level.kind]}: ${d.level.name}` },
+      {
+        kind: 'text', italic: true,
+        text: `Kỳ số liệu từ ${d.period.from} đến ${d.period.to}. Tính lúc ${vnDateTime(d.computedAt)}${d.dataAsOf ? `; dữ liệu cập nhật đến ${vnDateTime(d.dataAsOf)}` : ''}.`,
+      },
+      { kind: 'table', columns: [{ title: 'Số liệu', width: 3 }, { title: 'Giá trị', width: 1 }, { title: 'Chỉ tiêu', width: 1 }, { title: 'Đánh giá', width: 1 }], rows },
+      ...(channels.length ? [{ kind: 'text' as const, text: 'Theo kênh tiếp nhận', bold: true, align: 'left' as const }, { kind: 'table' as const, columns: [{ title: 'Loại', width: 2 }, { title: 'Kênh', width: 2 }, { title: 'Số lượng', width: 1 }], rows: channels }] : []),
+      ...(kids.length ? [{ kind: 'text' as const, text: 'Các xã, phường và cơ quan', bold: true, align: 'left' as const }, { kind: 'table' as const, columns: [{ title: 'Đơn vị', width: 3 }, ...CHILD_KEYS.map((key) => ({ title: short[key]!, width: 1 }))], rows: kids }] : []),
+    ],
+    footer: `Tạo từ Trung tâm điều hành congso lúc ${vnDateTime(d.computedAt)}`,
+  };
+  const slug = d.level.kind === 'province' ? 'toan-tinh' : `${d.level.kind === 'agency' ? 'co-quan' : 'xa'}-${d.level.code}`;
+  return { name: `dieu-hanh-${slug}-${vnDay(d.computedAt)}.pdf`, data: await renderPdf(spec) };
+}
 
 /** Any table as a workbook sheet: a bold frozen header, widths from the content. */
 export function addSheet(wb: ExcelJS.Workbook, name: string, columns: string[], rows: (string | number | null)[][]) {

@@ -98,4 +98,31 @@ describe('reminders and the monthly report', () => {
     expect(bad.statusCode).toBe(400);
     expect(JSON.stringify(bad.json().errors)).toContain('YYYY-MM');
   });
+
+  it('prints the screen being looked at as a PDF with the time its figures were computed, for those who may see that level only', async () => {
+    const r = await env.app.inject({ method: 'GET', url: '/api/operations/dashboard.pdf?from=2026-01-01&to=2026-12-31', headers: leader.headers });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers['content-type']).toBe('application/pdf');
+    expect(r.headers['content-disposition']).toMatch(/dieu-hanh-toan-tinh-\d{4}-\d{2}-\d{2}\.pdf/);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ops-dash-'));
+    try {
+      writeFileSync(path.join(dir, 'd.pdf'), r.rawPayload);
+      execFileSync('pdftoppm', ['-png', '-r', '40', '-f', '1', '-l', '1', path.join(dir, 'd.pdf'), path.join(dir, 'p')]);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.png'))).toHaveLength(1);
+      const text = execFileSync('pdftotext', [path.join(dir, 'd.pdf'), '-']).toString('utf8').replace(/\s+/g, ' ');
+      expect(text).toContain('Toàn tỉnh');
+      expect(text).toContain('Kỳ số liệu từ 2026-01-01 đến 2026-12-31');
+      expect(text).toMatch(/Tính lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+      expect(text).toContain('Văn bản đi đã phát hành');
+      expect(text).toContain('Phường Phủ Lý');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // A department's director prints their own agency, not the province; a citizen nothing.
+    expect((await env.app.inject({ method: 'GET', url: '/api/operations/dashboard.pdf?agency=STP', headers: stp.headers })).statusCode).toBe(200);
+    const other = await env.app.inject({ method: 'GET', url: '/api/operations/dashboard.pdf?unit=37', headers: stp.headers });
+    expect(other.statusCode).toBe(403);
+    expect(other.headers['content-type']).toMatch(/problem\+json/);
+    expect((await env.app.inject({ method: 'GET', url: '/api/operations/dashboard.pdf', headers: citizen.headers })).statusCode).toBe(403);
+  });
 });

@@ -4,6 +4,7 @@ import type { App } from '../../../kernel/http/app.js';
 import type { Kernel } from '../../../kernel/index.js';
 import { DASHBOARD_READ, levelQuery, rag, TAG } from '../http.js';
 import { dashboard, FIGURE_KEYS, trend } from '../live.service.js';
+import { dashboardPdf } from '../report.service.js';
 
 const figure = z.object({
   key: z.string(), value: z.number().nullable(), unit: z.enum(['count', 'percent', 'points']), target: z.number().nullable(),
@@ -33,6 +34,18 @@ export function dashboardRoutes(app: App, k: Kernel) {
       },
     },
   }, async (req) => dashboard(k, ctxOf(req), req.query));
+
+  app.get('/api/operations/dashboard.pdf', {
+    config: { access: { action: DASHBOARD_READ } },
+    schema: {
+      tags: [TAG],
+      summary: 'Màn hình điều hành đang xem, dạng PDF: cùng cấp, kỳ và số liệu, kèm thời điểm tính',
+      querystring: levelQuery.strict(),
+    },
+  }, async (req, reply) => {
+    const f = await dashboardPdf(k, ctxOf(req), req.query);
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${f.name}"`).header('cache-control', 'private, no-store').send(f.data);
+  });
 
   app.get('/api/operations/trend', {
     config: { access: { action: DASHBOARD_READ } },
