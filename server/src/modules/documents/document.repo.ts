@@ -1,6 +1,5 @@
 import { type Generated, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../kernel/db/index.js';
-import type { Scope } from '../../kernel/http/access.js';
 import type { Secrecy, Sequence, Urgency } from './types.js';
 
 /** All SQL of the documents module. Tables: server/migrations/0060_documents.sql, 0061_documents_search.sql. */
@@ -267,50 +266,7 @@ export async function views(ex: Executor, documentId: string): Promise<{ name: s
   return ex.selectFrom('document_view').select(['name', 'at']).where('document_id', '=', documentId).orderBy('at', 'desc').limit(200).execute();
 }
 
-export interface ListFilter {
-  /** Scopes the actor reads (null: everywhere). */
-  scopes: Scope[] | null;
-  /** Or documents the account handles (read even outside the scopes). */
-  handlerId?: string;
-  onlyHandled?: boolean;
-  direction?: Direction;
-  states?: string[];
-  q?: string;
-  year?: number;
-  limit: number;
-  offset: number;
-}
-
-function scopeWhere(scopes: Scope[] | null, handlerId?: string) {
-  if (scopes === null) return sql<boolean>`true`;
-  const parts = scopes.map((s) =>
-    sql<boolean>`((${s.unitPath ?? null}::text IS NULL OR d.unit_path = ${s.unitPath ?? null} OR d.unit_path LIKE ${(s.unitPath ?? '') + '.%'})
-                 AND (${s.agencyId ?? null}::uuid IS NULL OR d.agency_id = ${s.agencyId ?? null}))`,
-  );
-  if (handlerId) parts.push(sql<boolean>`EXISTS (SELECT 1 FROM document_handler h WHERE h.document_id = d.id AND h.account_id = ${handlerId})`);
-  return parts.length ? sql<boolean>`(${sql.join(parts, sql` OR `)})` : sql<boolean>`false`;
-}
-
-/**
- * Documents the actor reads, newest first. `q` searches accent-insensitively:
- * full text (tsvector over metadata and the PDF's text, 0061) with a trigram
- * fallback on the number/symbol, so "12/qd-stp" and "quyet dinh ho tich" both find.
- */
-export async function list(ex: Executor, f: ListFilter): Promise<{ rows: (DocumentRow & { lead_name: string | null })[]; total: number }> {
-  const conds = [scopeWhere(f.scopes, f.handlerId)];
-  if (f.onlyHandled && f.handlerId) conds.push(sql<boolean>`EXISTS (SELECT 1 FROM document_handler h WHERE h.document_id = d.id AND h.account_id = ${f.handlerId})`);
-  if (f.direction) conds.push(sql<boolean>`d.direction = ${f.direction}`);
-  if (f.states?.length) conds.push(sql<boolean>`d.state IN (${sql.join(f.states)})`);
-  if (f.year) conds.push(sql<boolean>`extract(year FROM d.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh') = ${f.year}`);
-  if (f.q) conds.push(sql<boolean>`(s.search @@ plainto_tsquery('simple', f_unaccent(${f.q})) OR f_unaccent(coalesce(d.number_symbol, '')) LIKE ${'%' + f.q.toLowerCase() + '%'})`);
-  const where = sql.join(conds, sql` AND `);
-  const rank = f.q ? sql`ts_rank(s.search, plainto_tsquery('simple', f_unaccent(${f.q}))) DESC,` : sql``;
-  const rows = await sql<DocumentRow & { lead_name: string | null; total: number }>`
-    SELECT d.*, (SELECT name FROM document_handler h WHERE h.document_id = d.id AND h.role = 'lead') AS lead_name, count(*) OVER ()::int AS total
-      FROM document d LEFT JOIN document_search s ON s.document_id = d.id WHERE ${where}
-     ORDER BY ${rank} d.created_at DESC, d.id LIMIT ${f.limit} OFFSET ${f.offset}`.execute(ex);
-  return { rows: rows.rows, total: rows.rows[0]?.total ?? 0 };
-}
+// Listing and search: search.repo.ts.
 
 /** The text of the document's current PDF, for full-text search (the trigger of 0061 rebuilds the vector). */
 export async function setText(ex: Executor, id: string, text: string): Promise<void> {

@@ -18,8 +18,10 @@ import { allowedActions, type CaseView, label, mayTake } from '../../kernel/work
 import { getAccount, loadActor } from '../identity/index.js';
 import { type AgencyRow, getAgency, getAgencyByCode } from '../org/index.js';
 import * as repo from './document.repo.js';
+import * as searchRepo from './search.repo.js';
 import type { Direction, DocumentRow } from './document.repo.js';
 import { documentsErrors } from './errors.js';
+import { indexText, ocrView } from './ocr.js';
 import { INCOMING_SPECIAL, INCOMING_TYPE, incomingCaseType } from './incoming.workflow.js';
 import { OUTGOING_SPECIAL, OUTGOING_TYPE, outgoingCaseType } from './outgoing.workflow.js';
 import { orgSigner, trustMaterial } from './pki.js';
@@ -154,7 +156,7 @@ async function addVersion(
     validation: v.validation ?? null, indication, created_by: ctx.actor?.id ?? null, created_by_name: ctx.actor?.name ?? null,
   });
   await repo.updateDocument(tx, d.id, { current_version_id: row.id, pages: d.pages ?? pages });
-  await repo.setText(tx, d.id, await pdfText(v.data));
+  await indexText(k, tx, d.id, row.id, v.data);
   return row;
 }
 
@@ -420,7 +422,7 @@ export async function startIncoming(k: Kernel, tx: Tx, ctx: Ctx, s: StartIncomin
     validation, indication: validation ? overall(validation) : 'NO_SIGNATURE', created_by: accountId(ctx), created_by_name: ctx.actor?.name ?? null,
   });
   await repo.updateDocument(tx, d.id, { current_version_id: v.id });
-  await repo.setText(tx, d.id, await pdfText(s.file.bytes));
+  await indexText(k, tx, d.id, v.id, s.file.bytes);
   return d;
 }
 
@@ -615,6 +617,7 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
     source: source ? { id: source.id, numberSymbol: source.number_symbol, agencyId: source.agency_id } : null,
     version: c.version,
     currentVersionId: d.current_version_id,
+    ocr: await ocrView(ex, d.current_version_id),
     versions: versions.map((v) => ({
       id: v.id, seq: v.seq, kind: v.kind, sha256: v.sha256, pages: v.pages, note: v.note, indication: v.indication, by: v.created_by_name, at: v.created_at,
       signatures: ((v.validation as ValidationReport | null)?.signatures ?? []).map((s) => ({
@@ -651,13 +654,14 @@ export type Box = 'outgoing' | 'incoming' | 'mine' | 'all';
 
 export async function list(k: Kernel, ctx: Ctx, f: { box: Box; q?: string; state?: string[]; limit: number; offset: number }) {
   const actor = ctx.actor;
-  const r = await repo.list(k.db, {
+  const r = await searchRepo.list(k.db, {
     scopes: f.box === 'mine' ? [] : scopesFor(actor, READ), handlerId: actor?.id, onlyHandled: f.box === 'mine',
     direction: f.box === 'outgoing' || f.box === 'incoming' ? f.box : undefined, states: f.state, q: f.q?.trim() || undefined, limit: f.limit, offset: f.offset,
   });
   const now = new Date();
   return {
     total: r.total,
+    totalCapped: r.totalCapped,
     items: r.rows.map((d) => ({
       id: d.id, direction: d.direction, state: d.state, stateLabel: stateLabel(d), docType: d.doc_type, docTypeName: docType(d.doc_type)?.name ?? d.doc_type,
       summary: d.summary, numberSymbol: d.number_symbol, issuedOn: d.issued_on, issuerName: d.issuer_name, registerNumber: d.register_number,

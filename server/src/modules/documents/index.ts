@@ -10,6 +10,7 @@ import { registerRoutes } from './routes/registers.js';
 import { edxmlRoutes } from './routes/edxml.js';
 import { registerExchangeHandlers } from './exchange-service.js';
 import { ensureDevTlsIdentity } from './exchange-tls.js';
+import { OCR_TOPIC, runOcr } from './ocr.js';
 import { seedDocumentsDemo } from './seed.js';
 
 /**
@@ -38,6 +39,7 @@ export const documentsModule: Module = {
   handlers(k) {
     k.workflow.register(outgoingCaseType);
     k.workflow.register(incomingCaseType);
+    k.outbox.on<{ versionId: string }>(OCR_TOPIC, (m) => runOcr(k, m.payload, m.attempts));
     registerExchangeHandlers(k);
     void OUTGOING_TYPE;
     void INCOMING_TYPE;

@@ -1,0 +1,137 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Executor } from '../../kernel/db/index.js';
+import type { Scope } from '../../kernel/http/access.js';
+import type { Direction, DocumentRow } from './document.repo.js';
+
+/**
+ * Searching and listing documents (SQL only). Accent-insensitive full text over
+ * the metadata and the PDF's text (tsvector of 0061, 'simple' over f_unaccent,
+ * GIN), and a trigram match on the number/symbol when the words look like one.
+ *
+ * Built to stay fast at hundreds of thousands of documents
+ * (bench/doc-search.bench.ts, 0066):
+ * - the first page is ranked within a bounded window: the SEARCH_WINDOW most
+ *   recent matches in the reader's scope, ranked by ts_rank (weight A: number,
+ *   summary, issuer, signer; weight B: content). A word with at most COUNT_CAP
+ *   matches has them all ranked; a word found in half the province's documents
+ *   is looked for in the last 7 days, then 30, 180, 730, then all, until the
+ *   window is full — each span one bitmap of the GIN and the time index (0066);
+ * - the total stops at COUNT_CAP (`totalCapped`: the list says "1000+").
+ */
+
+export const SEARCH_WINDOW = 300;
+export const COUNT_CAP = 1000;
+
+export interface ListFilter {
+  /** Scopes the actor reads (null: everywhere). */
+  scopes: Scope[] | null;
+  /** Or documents the account handles (read even outside the scopes). */
+  handlerId?: string;
+  onlyHandled?: boolean;
+  direction?: Direction;
+  states?: string[];
+  q?: string;
+  year?: number;
+  limit: number;
+  offset: number;
+}
+
+export type ListRow = DocumentRow & { lead_name: string | null };
+
+/** The reader's scope over `document d` or over `document_search s` (which carries the document's agency and unit, 0066). */
+function scopeWhere(scopes: Scope[] | null, handlerId: string | undefined, t: 'd' | 's' = 'd'): RawBuilder<boolean> {
+  if (scopes === null) return sql<boolean>`true`;
+  const [unit, agency, id] = t === 'd' ? [sql.ref('d.unit_path'), sql.ref('d.agency_id'), sql.ref('d.id')] : [sql.ref('s.unit_path'), sql.ref('s.agency_id'), sql.ref('s.document_id')];
+  const parts = scopes.map((x) =>
+    sql<boolean>`((${x.unitPath ?? null}::text IS NULL OR ${unit} = ${x.unitPath ?? null} OR ${unit} LIKE ${(x.unitPath ?? '') + '.%'})
+                 AND (${x.agencyId ?? null}::uuid IS NULL OR ${agency} = ${x.agencyId ?? null}))`,
+  );
+  if (handlerId) parts.push(sql<boolean>`EXISTS (SELECT 1 FROM document_handler h WHERE h.document_id = ${id} AND h.account_id = ${handlerId})`);
+  return parts.length ? sql<boolean>`(${sql.join(parts, sql` OR `)})` : sql<boolean>`false`;
+}
+
+/** Words that look like a number/symbol ("12/QĐ-STP", "05/2026"): a digit in them. */
+export const looksLikeSymbol = (q: string) => /\d/.test(q) && q.replace(/\s+/g, '').length >= 3;
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+
+/**
+ * Documents the actor reads: newest first, or with `q`, the best matches first
+ * (ranked within the window of the most recent matches, see above).
+ */
+export async function list(ex: Executor, f: ListFilter): Promise<{ rows: ListRow[]; total: number; totalCapped: boolean }> {
+  const conds = [scopeWhere(f.scopes, f.handlerId)];
+  if (f.onlyHandled && f.handlerId) conds.push(sql<boolean>`EXISTS (SELECT 1 FROM document_handler h WHERE h.document_id = d.id AND h.account_id = ${f.handlerId})`);
+  if (f.direction) conds.push(sql<boolean>`d.direction = ${f.direction}`);
+  if (f.states?.length) conds.push(sql<boolean>`d.state IN (${sql.join(f.states)})`);
+  if (f.year) conds.push(sql<boolean>`extract(year FROM d.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh') = ${f.year}`);
+  const where = sql.join(conds, sql` AND `);
+  const lead = sql`(SELECT name FROM document_handler h WHERE h.document_id = d.id AND h.role = 'lead') AS lead_name`;
+
+  if (!f.q) {
+    const [page, count] = await Promise.all([
+      sql<ListRow>`SELECT d.*, ${lead} FROM document d WHERE ${where} ORDER BY d.created_at DESC, d.id DESC LIMIT ${f.limit} OFFSET ${f.offset}`.execute(ex),
+      sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM document d WHERE ${where} LIMIT ${COUNT_CAP + 1}) x`.execute(ex),
+    ]);
+    const n = count.rows[0]!.n;
+    return { rows: page.rows, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
+  }
+
+  const tsq = sql`plainto_tsquery('simple', f_unaccent(${f.q}))`;
+  const window = Math.max(SEARCH_WINDOW, f.offset + f.limit);
+  // The conditions on the search row alone (scope, direction), and those that need the document (state, handled).
+  const sConds = [scopeWhere(f.scopes, f.handlerId, 's')];
+  if (f.direction) sConds.push(sql<boolean>`s.direction = ${f.direction}`);
+  if (f.year) sConds.push(sql<boolean>`extract(year FROM s.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh') = ${f.year}`);
+  const dConds: RawBuilder<boolean>[] = [];
+  if (f.onlyHandled && f.handlerId) dConds.push(sql<boolean>`EXISTS (SELECT 1 FROM document_handler h WHERE h.document_id = s.document_id AND h.account_id = ${f.handlerId})`);
+  if (f.states?.length) dConds.push(sql<boolean>`EXISTS (SELECT 1 FROM document d WHERE d.id = s.document_id AND d.state IN (${sql.join(f.states)}))`);
+  const sWhere = sql.join([sql<boolean>`s.search @@ ${tsq}`, ...sConds, ...dConds], sql` AND `);
+  const symbol = looksLikeSymbol(f.q);
+  const pattern = '%' + likeEscape(f.q.replace(/\s+/g, '')) + '%';
+  // The number/symbol branch (trigram index of 0061), bounded by itself, ranked above the words.
+  const symbolBranch = (limit: number) =>
+    symbol
+      ? sql`UNION ALL (SELECT d.id AS document_id, d.created_at, 2::real AS rank FROM document d
+                        WHERE f_unaccent(coalesce(d.number_symbol, '')) LIKE f_unaccent(${pattern}) AND ${where} ORDER BY d.created_at DESC LIMIT ${limit})`
+      : sql``;
+
+  // How many, up to the cap: any COUNT_CAP + 1 matches will do, in no order.
+  const countMatches = async () =>
+    (await sql<{ n: number }>`
+      SELECT count(DISTINCT document_id)::int AS n FROM (
+        (SELECT s.document_id, s.created_at, 0::real AS rank FROM document_search s WHERE ${sWhere} LIMIT ${COUNT_CAP + 1})
+        ${symbolBranch(COUNT_CAP + 1)}) x`.execute(ex)).rows[0]!.n;
+
+  // The window of the newest matches in a span of days (null: all). Each span is one bitmap
+  // (GIN AND the time B-tree) reading only its own matches; "+ interval '0'" keeps the planner
+  // from walking the time index instead and opening every row's vector. The window is ranked on
+  // the metadata vector (small, in line): matches in the number, summary, issuer or signer
+  // first, then the newest.
+  const page = async (days: number | null) => {
+    const since = days === null ? sql`true` : sql`s.created_at >= now() - make_interval(days => ${days})`;
+    const r = await sql<ListRow & { hits: number }>`
+      WITH hits AS MATERIALIZED (
+        (SELECT s.document_id, s.created_at, ts_rank(s.meta, ${tsq}) AS rank FROM document_search s WHERE ${sWhere} AND ${since}
+          ORDER BY s.created_at + interval '0' DESC LIMIT ${window})
+        ${symbolBranch(window)}),
+      best AS (SELECT document_id, max(rank) AS rank, max(created_at) AS created_at FROM hits GROUP BY document_id)
+      SELECT d.*, ${lead}, (SELECT count(*) FROM best)::int AS hits
+        FROM best JOIN document d ON d.id = best.document_id
+       ORDER BY best.rank DESC, best.created_at DESC, d.id DESC
+       LIMIT ${f.limit} OFFSET ${f.offset}`.execute(ex);
+    return { rows: r.rows.map(({ hits: _, ...d }) => d as ListRow), full: (r.rows[0]?.hits ?? 0) >= window };
+  };
+
+  // The count and the last week's window at once; a word with at most COUNT_CAP matches then has
+  // all of them ranked, a commoner one is looked for further back until the window is full.
+  const [n, week] = await Promise.all([countMatches(), page(7)]);
+  let result = week;
+  if (n <= COUNT_CAP) result = await page(null);
+  else for (const days of [30, 180, 730, null]) {
+    if (result.full) break;
+    result = await page(days);
+  }
+  const rows = result.rows;
+  return { rows, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
+}
