@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDF, PdfDict, PdfName, PdfString } from '@libpdf/core';
 import { renderPdf } from '../pdf/index.js';
 import { sampleSpec } from '../pdf/sample.js';
-import { independentChecks, run } from './testing.js';
+import { exportP12, issueCertificate } from './dev-ca.js';
+import { independentChecks, run, testPki } from './testing.js';
 import { fromPemOrDer } from './util.js';
 
 /** The operator's path, as child processes: dev CA, TSA over HTTP, sign twice, verify. */
@@ -24,6 +26,8 @@ describe('congso pki / sign / verify', () => {
   it('dev-ca, then the leader signs B-T through `congso pki tsa`, the clerk adds the organisation\'s text signature, verify passes both', async () => {
     const ca = path.join(dir, 'ca');
     await congso(['pki', 'dev-ca', '--out', ca, '--password', 'pw-2026']);
+    // Demo appearance images come with the dev CA, generated (not shipped as binaries).
+    for (const png of ['chu-ky.png', 'con-dau.png']) expect(readFileSync(path.join(ca, png)).subarray(1, 4).toString('latin1')).toBe('PNG');
     const tsa = run(path.join(ROOT, 'bin/congso'), ['pki', 'tsa', '--dir', ca, '--password', 'pw-2026', '--port', '31899'], { cwd: ROOT, timeout: 60_000 });
     try {
       // Wait until the TSA answers.
@@ -60,4 +64,41 @@ describe('congso pki / sign / verify', () => {
     expect(w.code).toBe(1);
     expect(w.stderr).toContain('Mật khẩu tệp PKCS#12 không đúng');
   });
+
+  it('refuses bad input with a clear catalogue error and writes nothing: encrypted, JavaScript, embedded file, huge, wrong password, encryption-only certificate', async () => {
+    const ca = path.join(dir, 'ca');
+    const source = readFileSync(path.join(dir, 'in.pdf'));
+    const bad = path.join(dir, 'bad');
+    await run('qpdf', ['--encrypt', 'u', 'o', '256', '--', path.join(dir, 'in.pdf'), `${bad}-encrypted.pdf`]);
+    const js = await PDF.load(source);
+    js.getCatalog().set('OpenAction', PdfDict.of({ S: PdfName.of('JavaScript'), JS: PdfString.fromString('app.alert(1)') }));
+    writeFileSync(`${bad}-js.pdf`, await js.save());
+    const att = await PDF.load(source);
+    await att.attachments.add('payload.exe', new TextEncoder().encode('MZ'));
+    writeFileSync(`${bad}-attachment.pdf`, await att.save());
+    writeFileSync(`${bad}-huge.pdf`, Buffer.concat([source, Buffer.alloc(51 * 1024 * 1024, 0x20)]));
+    writeFileSync(`${bad}-notpdf.pdf`, 'hello');
+    const pki = await testPki();
+    const enc = await issueCertificate(pki.ca, { kind: 'encryption', subject: 'CN=Chỉ mã hóa, C=VN' });
+    writeFileSync(path.join(dir, 'enc.p12'), await exportP12(enc, [pki.ca.certificate], 'pw-2026'));
+
+    const p12 = ['--p12', path.join(ca, 'org.p12'), '--password', 'pw-2026'];
+    const cases: [string, string[], string, string][] = [
+      [`${bad}-encrypted.pdf`, p12, 'PKI_PDF_ENCRYPTED', 'mã hóa'],
+      [`${bad}-js.pdf`, p12, 'PKI_PDF_ACTIVE_CONTENT', 'JavaScript'],
+      [`${bad}-attachment.pdf`, p12, 'PKI_PDF_ACTIVE_CONTENT', 'Không ký tệp PDF'],
+      [`${bad}-huge.pdf`, p12, 'PKI_PDF_TOO_LARGE', 'quá lớn'],
+      [`${bad}-notpdf.pdf`, p12, 'PKI_PDF_MALFORMED', 'không phải PDF'],
+      [path.join(dir, 'in.pdf'), ['--p12', path.join(ca, 'org.p12'), '--password', 'wrong'], 'PKI_P12_PASSWORD', 'Mật khẩu'],
+      [path.join(dir, 'in.pdf'), ['--p12', path.join(dir, 'enc.p12'), '--password', 'pw-2026'], 'PKI_KEY_USAGE', 'không được phép dùng để ký'],
+    ];
+    for (const [i, [input, key, code, words]] of cases.entries()) {
+      const out = path.join(dir, `refused-${i}.pdf`);
+      const e = await congso(['sign', input, out, ...key]).then(() => ({ code: 0, stderr: 'signed' }), (x) => x);
+      expect(e.code, code).toBe(1);
+      expect(e.stderr).toContain(code);
+      expect(e.stderr).toContain(words);
+      expect(existsSync(out)).toBe(false);
+    }
+  }, 240_000);
 });
