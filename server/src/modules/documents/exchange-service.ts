@@ -47,7 +47,8 @@ defineErrors({
 });
 
 export const SEND_TOPIC = 'documents.edxml.send';
-export const REGISTRY_ADMIN = 'documents.exchange.admin';
+// Where packets for an agency go is the platform's business, not an agency leader's (leaders hold documents.*).
+export const REGISTRY_ADMIN = 'system.documents.exchange';
 
 /** Recipient statuses the sender sees, by the status code that sets them. */
 export const STATUS_OF_CODE: Partial<Record<StatusCode, string>> = {

@@ -113,6 +113,8 @@ describe('agency registry', () => {
   it('only administrators register agencies; a certificate not issued by the given CA is refused', async () => {
     const entry = { name: 'UBND phường Phủ Lý', endpoint: B.server.url, certPem: B.tls.cert, caPem: B.tls.ca };
     expect((await call(A.env, stpClerk, 'PUT', '/api/documents/exchange/agencies/UBND-13285', entry)).status).toBe(403);
+    // A leader holds documents.*, but where another agency's documents go is for system administrators.
+    expect((await call(A.env, stpDirector, 'PUT', '/api/documents/exchange/agencies/UBND-13285', entry)).status).toBe(403);
     const wrongCa = await call(A.env, stpAdmin, 'PUT', '/api/documents/exchange/agencies/UBND-13285', { ...entry, caPem: A.tls.ca });
     expect(wrongCa.status).toBe(400);
     expect(wrongCa.body.errors[0].field).toBe('body.caPem');
