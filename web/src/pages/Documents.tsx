@@ -55,6 +55,55 @@ function DocTable({ items }: { items: Json[] }) {
   );
 }
 
+/** A recipient's status as its badge colour (contrast-safe shades, see ARCHITECTURE §5 and the axe checks). */
+const RECIPIENT_COLOR: Record<string, string> = {
+  pending: 'gray.7', sending: 'blue.9', sent: 'blue.9', arrived: 'teal.9', registered: 'teal.9', assigned: 'teal.9', in_progress: 'blue.9', finished: 'teal.9',
+  refused: 'red.9', recall_refused: 'red.9', recall_requested: 'yellow.4', recalled: 'yellow.4',
+};
+
+/** Where the document went and how far each recipient has got (edXML status packets 01–06, 13/15/16, or in place). */
+function Recipients({ items }: { items: Json[] }) {
+  const { t } = useTranslation();
+  return (
+    <TableScroll label={t('documents.recipients')} minWidth={560}>
+      <Table data-testid="doc-recipients">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('documents.recipientName')}</Table.Th>
+            <Table.Th>{t('documents.recipientChannel')}</Table.Th>
+            <Table.Th>{t('documents.recipientStatusLabel')}</Table.Th>
+            <Table.Th>{t('documents.recipientNote')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((r) => (
+            <Table.Tr key={r.organId ?? r.agencyId ?? r.name}>
+              <Table.Td>{r.name}{r.organId ? ` (${r.organId})` : ''}</Table.Td>
+              <Table.Td>{t(`documents.channel.${r.organId ? 'edxml' : r.agencyId ? 'internal' : 'outside'}`)}</Table.Td>
+              <Table.Td>
+                <Badge color={RECIPIENT_COLOR[r.status] ?? 'gray.7'} autoContrast data-testid={`recipient-status-${r.organId ?? r.agencyId ?? r.name}`}>
+                  {t(`documents.recipientStatus.${r.status}`, { defaultValue: r.status })}
+                </Badge>
+                {r.statusAt && <Text span size="sm"> {fmt(r.statusAt)}</Text>}
+              </Table.Td>
+              <Table.Td>{r.statusNote ?? ''}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </TableScroll>
+  );
+}
+
+/** For a document that arrived over the exchange: from whom (its inbound edXML document packet). */
+function EdxmlOrigin({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const packets = useQuery({ queryKey: ['document-packets', id], queryFn: () => get<Json[]>(`/api/documents/${id}/packets`) });
+  const origin = packets.data?.find((p) => p.direction === 'in' && p.kind === 'document');
+  if (!origin) return null;
+  return <Alert color="blue" data-testid="doc-edxml-origin">{t('documents.viaEdxml', { from: origin.from })}</Alert>;
+}
+
 function DocList({ box, q }: { box: string; q: string }) {
   const list = useQuery({ queryKey: ['documents', box, q], queryFn: () => get<{ items: Json[] }>(`/api/documents?box=${box}&q=${encodeURIComponent(q)}`) });
   if (list.error) return <ErrorAlert error={list.error} />;
@@ -207,6 +256,7 @@ export function DocumentPage() {
         {doc.registerNumber && <Badge variant="outline">{t('documents.registerNumber')}: {doc.registerNumber}</Badge>}
         {doc.deadline && <Badge variant="outline" color={doc.overdue ? 'red' : 'blue'}>{t('documents.deadline')}: {fmt(doc.deadline)}</Badge>}
       </Group>
+      {doc.direction === 'incoming' && <EdxmlOrigin id={id!} />}
       {doc.duplicates.length > 0 && <Alert color="orange" role="alert">{t('documents.duplicate')}: {doc.duplicates.map((x: Json) => `${x.numberSymbol} (${x.registerNumber ?? '—'})`).join(', ')}</Alert>}
       {doc.currentVersionId && <Button component="a" variant="light" href={`/api/documents/${id}/pdf`} target="_blank" w="fit-content">{t('documents.openPdf')}</Button>}
       <Paper withBorder p="md">
@@ -247,7 +297,7 @@ export function DocumentPage() {
       {doc.recipients.length > 0 && (
         <>
           <Text fw={700}>{t('documents.recipients')}</Text>
-          <ul>{doc.recipients.map((r: Json) => <li key={r.name}>{r.name}: {r.status}</li>)}</ul>
+          <Recipients items={doc.recipients} />
         </>
       )}
       <Text fw={700}>{t('documents.history')}</Text>
