@@ -3,7 +3,7 @@
 // so these commands do not pay for tsx compiling TypeScript nor for loading the
 // platform. The bundle lives in node_modules/.cache/congso-pki, next to the
 // packages it leaves external (native addons, pdfkit's data files, fonts).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -69,6 +69,10 @@ async function build() {
   const next = path.join(CACHE, `current.${process.pid}.json`);
   writeFileSync(next, JSON.stringify({ dir, builtAt, inputs }));
   renameSync(next, CURRENT);
+  // Older builds go once nothing can still be loading chunks from them (an hour is plenty).
+  for (const old of readdirSync(CACHE)) {
+    if (old.startsWith('b-') && old !== dir && mtime(path.join(CACHE, old)) < builtAt - 3_600_000) rmSync(path.join(CACHE, old), { recursive: true, force: true });
+  }
   return path.join(CACHE, dir, 'main.js');
 }
 
