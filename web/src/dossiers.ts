@@ -106,6 +106,32 @@ export interface DossierSummary {
   overdue: boolean;
   supplementCount: number;
   assigneeId: string | null;
+  /** Joint processing (liên thông): the other agency holding the dossier now, and its step's due time. */
+  currentAgency: { code: string; name: string; dueAt: string } | null;
+}
+
+/** A step of a joint process (liên thông) as it happened. */
+export interface JointStep {
+  stepNo: number;
+  agencyCode: string;
+  agencyName: string;
+  kind: 'process' | 'consult';
+  label: string;
+  startedAt: string;
+  dueAt: string;
+  finishedAt: string | null;
+  outcome: 'passed' | 'completed' | 'returned' | 'withdrawn' | null;
+  note: string | null;
+  overdue: boolean;
+}
+
+/** A step of a procedure's joint plan (as an administrator saved it). */
+export interface JointPlanStep {
+  agencyCode: string;
+  kind: 'process' | 'consult';
+  label: string;
+  days?: number;
+  hours?: number;
 }
 
 export interface HistoryEntry {
@@ -134,6 +160,11 @@ export interface Dossier extends DossierSummary {
   allowedActions: { action: string; label: string }[];
   history: HistoryEntry[];
   clocks: { step: string; dueAt: string; pausedAt: string | null; stoppedAt: string | null; breachedAt: string | null }[];
+  joint: {
+    plan: (JointPlanStep & { stepNo: number })[];
+    steps: JointStep[];
+    current: { agencyCode: string; agencyName: string; label: string; dueAt: string } | null;
+  };
 }
 
 export interface Tracking {
@@ -147,6 +178,8 @@ export interface Tracking {
   dueAt: string | null;
   finishedAt: string | null;
   returnedAt: string | null;
+  /** Who has the dossier now: the receiving body, or another agency of a joint process. */
+  currentAgency?: string;
 }
 
 /** A procedure, the current version or the one a dossier pinned. */
@@ -168,6 +201,7 @@ export function stateColor(state: string): string {
     case 'submitted':
       return 'blue';
     case 'processing':
+    case 'joint':
     case 'reviewing':
       return 'indigo';
     case 'supplementing':

@@ -8,7 +8,7 @@ import { useMe } from '../auth';
 import { actionLabel, type Dossier, fileSize, fmtDate, fmtMoney, type HistoryEntry, orderedProps, stateColor, stateLabel, typeNames, useProcedure } from '../dossiers';
 import { Empty, ErrorAlert, fieldError, Loading, Page, TableScroll } from '../ui';
 
-const NEEDS_REASON = ['refuse', 'stop', 'send_back', 'extend'];
+const NEEDS_REASON = ['refuse', 'stop', 'send_back', 'extend', 'joint_return'];
 
 /** One action on the dossier: a reason, the items to supplement, an assignee, or just a confirmation. */
 function ActionForm({ dossier, action, label, onDone, onCancel }: { dossier: Dossier; action: string; label: string; onDone: (d: Dossier) => void; onCancel: () => void }) {
@@ -269,7 +269,7 @@ export function DossierPage() {
           {d.allowedActions.map((a) => (
             <Button
               key={a.action}
-              variant={['refuse', 'stop', 'withdraw', 'send_back'].includes(a.action) ? 'outline' : 'filled'}
+              variant={['refuse', 'stop', 'withdraw', 'send_back', 'joint_return'].includes(a.action) ? 'outline' : 'filled'}
               color={['refuse', 'stop', 'withdraw'].includes(a.action) ? 'red' : undefined}
               onClick={() => { setDone(null); setActing({ action: a.action, label: actionLabel(t, a.action, a.label) }); }}
             >
@@ -290,6 +290,20 @@ export function DossierPage() {
             <Table.Tr><Table.Th w="40%">{t('dossier.code')}</Table.Th><Table.Td>{d.code}</Table.Td></Table.Tr>
             <Table.Tr><Table.Th>{t('dossier.procedure')}</Table.Th><Table.Td>{d.procedure.name} <Text span size="sm">({d.procedure.code}, {t('dossier.version', { n: d.procedure.version })})</Text></Table.Td></Table.Tr>
             <Table.Tr><Table.Th>{t('dossier.handler')}</Table.Th><Table.Td>{d.handlerName}</Table.Td></Table.Tr>
+            {d.joint.plan.length > 0 && (
+              <Table.Tr>
+                <Table.Th>{t('dossier.joint.currentAgency')}</Table.Th>
+                <Table.Td data-testid="current-agency">
+                  {d.joint.current ? (
+                    <>
+                      {d.joint.current.agencyName} <Text span size="sm">({d.joint.current.label}, {t('dossier.joint.stepDue', { date: fmtDate(d.joint.current.dueAt, true) })})</Text>
+                    </>
+                  ) : (
+                    d.handlerName
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            )}
             <Table.Tr><Table.Th>{t('dossier.channelLabel')}</Table.Th><Table.Td>{t(`dossier.channel.${d.channel}`)}</Table.Td></Table.Tr>
             <Table.Tr><Table.Th>{t('dossier.submittedAt')}</Table.Th><Table.Td>{fmtDate(d.submittedAt, true)}</Table.Td></Table.Tr>
             <Table.Tr><Table.Th>{t('dossier.receivedAt')}</Table.Th><Table.Td>{fmtDate(d.receivedAt, true)}</Table.Td></Table.Tr>
@@ -376,6 +390,51 @@ export function DossierPage() {
         )}
       </Paper>
 
+      {d.joint.plan.length > 0 && (
+        <Paper withBorder p="md" component="section" aria-labelledby="d-joint">
+          <Title order={2} size="h4" id="d-joint" mb="xs">
+            {t('dossier.joint.title')}
+          </Title>
+          <Text size="sm" mb="xs">
+            {t('dossier.joint.plan', { list: d.joint.plan.map((s) => `${s.stepNo}. ${s.agencyCode} — ${s.label}`).join('; ') })}
+          </Text>
+          {d.joint.steps.length > 0 && (
+            <TableScroll label={t('dossier.joint.title')} minWidth={720}>
+              <Table striped verticalSpacing="xs" data-testid="joint-steps">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">{t('dossier.joint.agency')}</Table.Th>
+                    <Table.Th scope="col">{t('dossier.joint.step')}</Table.Th>
+                    <Table.Th scope="col">{t('dossier.joint.startedAt')}</Table.Th>
+                    <Table.Th scope="col">{t('dossier.joint.dueAt')}</Table.Th>
+                    <Table.Th scope="col">{t('dossier.joint.outcome')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {d.joint.steps.map((s, i) => (
+                    <Table.Tr key={i}>
+                      <Table.Td>{s.agencyName}</Table.Td>
+                      <Table.Td>{s.label}</Table.Td>
+                      <Table.Td>{fmtDate(s.startedAt, true)}</Table.Td>
+                      <Table.Td>
+                        <Text span c={s.overdue ? 'red.9' : undefined} fw={s.overdue ? 700 : undefined}>
+                          {fmtDate(s.dueAt, true)}
+                          {s.overdue ? ` (${t('dossier.overdue')})` : ''}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        {s.outcome ? t(`dossier.joint.outcomes.${s.outcome}`) : t('dossier.joint.holding')}
+                        {s.finishedAt ? ` · ${fmtDate(s.finishedAt, true)}` : ''}
+                        {s.note ? ` — ${s.note}` : ''}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </TableScroll>
+          )}
+        </Paper>
+      )}
       {d.clocks.length > 0 && (
         <Paper withBorder p="md" component="section" aria-labelledby="d-clocks">
           <Title order={2} size="h4" id="d-clocks" mb="xs">

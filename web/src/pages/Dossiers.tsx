@@ -63,6 +63,11 @@ function DossierTable({ items, label, showApplicant }: { items: DossierSummary[]
               {showApplicant && <Table.Td>{d.applicantName}</Table.Td>}
               <Table.Td>
                 <StateBadge d={d} />
+                {d.currentAgency && (
+                  <Text size="xs" mt={2}>
+                    {t('dossier.joint.at', { name: d.currentAgency.name })}
+                  </Text>
+                )}
               </Table.Td>
               <Table.Td>{fmtDate(d.submittedAt)}</Table.Td>
               <Table.Td>
@@ -160,6 +165,7 @@ export function MyDossiersPage() {
 const TABS: { value: string; query: Record<string, string> }[] = [
   { value: 'submitted', query: { state: 'submitted' } },
   { value: 'processing', query: { state: 'processing' } },
+  { value: 'joint', query: { state: 'joint' } },
   { value: 'supplementing', query: { state: 'supplementing' } },
   { value: 'reviewing', query: { state: 'reviewing' } },
   { value: 'approved', query: { state: 'approved' } },

@@ -25,11 +25,140 @@ interface Definition {
   actions: Record<string, { from: string[]; to: string; roles: string[]; label?: string }>;
   sla?: Record<string, Sla>;
 }
+/** A step another agency takes (liên thông), saved with the definition's version. */
+interface JointStep {
+  agencyCode: string;
+  kind: 'process' | 'consult';
+  label: string;
+  days?: number;
+  hours?: number;
+}
 interface DefinitionView {
   procedureCode: string;
   procedureName: string;
   version: number;
   definition: Definition;
+  joint: { steps: JointStep[] };
+}
+
+/** The agencies a step may name (the org module's public list). */
+function useAgencies() {
+  return useQuery({
+    queryKey: ['agencies', 'all'],
+    queryFn: () => get<{ items: { id: string; code: string; name: string; active: boolean }[] }>('/api/agencies'),
+    staleTime: 60_000,
+  });
+}
+
+/** The joint plan: which agency takes each step after the receiving body, of what kind, in how long. */
+function JointSteps({ steps, onChange, error }: { steps: JointStep[]; onChange: (s: JointStep[]) => void; error: unknown }) {
+  const { t } = useTranslation();
+  const agencies = useAgencies();
+  const set = (i: number, patch: Partial<JointStep>) => onChange(steps.map((s, j) => (j === i ? { ...s, ...patch } : s)));
+  const fieldErr = (path: string) => (error instanceof ApiError ? error.fields.find((f) => f.field === path)?.message : undefined);
+  const data = (agencies.data?.items ?? []).filter((a) => a.active).map((a) => ({ value: a.code, label: `${a.name} (${a.code})` }));
+  return (
+    <section aria-labelledby="pd-joint">
+      <Title order={2} size="h4" id="pd-joint" mb="xs">
+        {t('procDef.joint.title')}
+      </Title>
+      <Text size="sm" mb="xs">
+        {t('procDef.joint.help')}
+      </Text>
+      {steps.length > 0 && (
+        <TableScroll label={t('procDef.joint.title')} minWidth={900}>
+          <Table striped verticalSpacing="xs" data-testid="joint-steps">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">#</Table.Th>
+                <Table.Th scope="col">{t('procDef.joint.agency')}</Table.Th>
+                <Table.Th scope="col">{t('procDef.joint.kind')}</Table.Th>
+                <Table.Th scope="col">{t('procDef.joint.label')}</Table.Th>
+                <Table.Th scope="col">{t('procDef.duration')}</Table.Th>
+                <Table.Th scope="col">{t('procDef.unit')}</Table.Th>
+                <Table.Th scope="col">
+                  <span className="visually-hidden">{t('procDef.joint.remove')}</span>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {steps.map((s, i) => {
+                const unit = s.hours !== undefined ? 'hours' : 'days';
+                return (
+                  <Table.Tr key={i}>
+                    <Table.Th scope="row">{i + 1}</Table.Th>
+                    <Table.Td miw={240}>
+                      <Select
+                        aria-label={t('procDef.joint.agencyOf', { n: i + 1 })}
+                        data={data}
+                        value={s.agencyCode || null}
+                        searchable
+                        onChange={(v) => set(i, { agencyCode: v ?? '' })}
+                        error={fieldErr(`body.joint.steps.${i}.agencyCode`)}
+                      />
+                    </Table.Td>
+                    <Table.Td w={150}>
+                      <Select
+                        aria-label={t('procDef.joint.kindOf', { n: i + 1 })}
+                        data={[{ value: 'process', label: t('procDef.joint.process') }, { value: 'consult', label: t('procDef.joint.consult') }]}
+                        value={s.kind}
+                        allowDeselect={false}
+                        onChange={(v) => set(i, { kind: (v as JointStep['kind']) ?? 'process' })}
+                      />
+                    </Table.Td>
+                    <Table.Td miw={200}>
+                      <TextInput aria-label={t('procDef.joint.labelOf', { n: i + 1 })} value={s.label} maxLength={200} onChange={(e) => set(i, { label: e.currentTarget.value })} error={fieldErr(`body.joint.steps.${i}.label`)} />
+                    </Table.Td>
+                    <Table.Td w={110}>
+                      <NumberInput
+                        aria-label={t('procDef.joint.durationOf', { n: i + 1 })}
+                        value={s.days ?? s.hours ?? ''}
+                        min={1}
+                        allowDecimal={false}
+                        error={fieldErr(`body.joint.steps.${i}`)}
+                        onChange={(v) => {
+                          const n = typeof v === 'number' ? v : Number.parseInt(v, 10);
+                          const { days: _d, hours: _h, ...rest } = s;
+                          onChange(steps.map((x, j) => (j === i ? (Number.isNaN(n) ? rest : { ...rest, [unit]: n }) : x)));
+                        }}
+                      />
+                    </Table.Td>
+                    <Table.Td w={140}>
+                      <Select
+                        aria-label={t('procDef.joint.unitOf', { n: i + 1 })}
+                        value={unit}
+                        allowDeselect={false}
+                        data={[{ value: 'days', label: t('procDef.days') }, { value: 'hours', label: t('procDef.hours') }]}
+                        onChange={(u) => {
+                          if (!u || u === unit) return;
+                          const { days, hours, ...rest } = s;
+                          const n = days ?? hours;
+                          onChange(steps.map((x, j) => (j === i ? (n === undefined ? rest : { ...rest, [u]: n }) : x)));
+                        }}
+                      />
+                    </Table.Td>
+                    <Table.Td w={90}>
+                      <Button variant="subtle" color="red.9" size="compact-sm" onClick={() => onChange(steps.filter((_, j) => j !== i))} aria-label={t('procDef.joint.removeOf', { n: i + 1 })}>
+                        {t('procDef.joint.remove')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </TableScroll>
+      )}
+      {fieldErr('body.joint.steps') && (
+        <Text c="red.9" size="sm" role="alert">
+          {fieldErr('body.joint.steps')}
+        </Text>
+      )}
+      <Button variant="default" mt="xs" onClick={() => onChange([...steps, { agencyCode: '', kind: 'process', label: '', days: 1 }])}>
+        {t('procDef.joint.add')}
+      </Button>
+    </section>
+  );
 }
 
 const ROLES = ['desk_officer', 'specialist', 'division_head', 'leader', 'applicant'] as const;
@@ -39,11 +168,15 @@ function Editor({ code }: { code: string }) {
   const qc = useQueryClient();
   const current = useQuery({ queryKey: ['process-definition', code], queryFn: () => get<DefinitionView>(`/api/admin/process-definitions/${encodeURIComponent(code)}`) });
   const [def, setDef] = useState<Definition | null>(null);
+  const [steps, setSteps] = useState<JointStep[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    if (current.data) setDef(structuredClone(current.data.definition));
+    if (current.data) {
+      setDef(structuredClone(current.data.definition));
+      setSteps(structuredClone(current.data.joint?.steps ?? []));
+    }
   }, [current.data]);
 
   if (current.isLoading) return <Loading />;
@@ -67,7 +200,7 @@ function Editor({ code }: { code: string }) {
     setSaved(null);
     setBusy(true);
     try {
-      const r = await put<DefinitionView>(`/api/admin/process-definitions/${encodeURIComponent(code)}`, def);
+      const r = await put<DefinitionView>(`/api/admin/process-definitions/${encodeURIComponent(code)}`, { ...def, joint: { steps } });
       qc.setQueryData(['process-definition', code], r);
       setSaved(r.version);
     } catch (err) {
@@ -251,6 +384,8 @@ function Editor({ code }: { code: string }) {
         </TableScroll>
       </section>
 
+      <JointSteps steps={steps} onChange={setSteps} error={error} />
+
       {error instanceof ApiError && error.fields.length ? (
         <Alert color="red" title={`${t('app.error')}: ${error.detail}`} role="alert">
           <List size="sm">
@@ -271,7 +406,7 @@ function Editor({ code }: { code: string }) {
         <Button onClick={() => void save()} loading={busy}>
           {t('procDef.save')}
         </Button>
-        <Button variant="default" onClick={() => { setDef(structuredClone(view.definition)); setError(null); setSaved(null); }}>
+        <Button variant="default" onClick={() => { setDef(structuredClone(view.definition)); setSteps(structuredClone(view.joint?.steps ?? [])); setError(null); setSaved(null); }}>
           {t('procDef.reset')}
         </Button>
       </Group>
