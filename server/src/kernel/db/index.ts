@@ -25,6 +25,13 @@ pg.types.setTypeParser(1082, (v) => v);
 export interface DbHandle {
   db: Db;
   pool: pg.Pool;
+  /**
+   * A second, small pool for single statements that must commit on their own while the caller's
+   * transaction is still open (a day's counter: its row lock then lasts one statement, not the
+   * caller's whole commit). Separate from `db`, so a transaction waiting for it never waits for
+   * a connection its own pool's transactions hold. What it writes stays if the caller rolls back.
+   */
+  autonomous: Db;
   url: string;
   close(): Promise<void>;
 }
@@ -60,11 +67,16 @@ export function connect(url: string, max = 10): DbHandle {
   pool.on('error', () => undefined);
   pool.on('connect', prepareStatements);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const sidePool = new pg.Pool({ connectionString: url, max: 2, application_name: 'congso-autonomous' });
+  sidePool.on('error', () => undefined);
+  const autonomous = new Kysely<Database>({ dialect: new PostgresDialect({ pool: sidePool }) });
   return {
     db,
     pool,
+    autonomous,
     url,
     async close() {
+      await autonomous.destroy();
       await db.destroy();
     },
   };

@@ -214,7 +214,7 @@ export async function saveCodePattern(db: Executor, owner: string, ident: string
     .execute();
 }
 
-/** The next number of the day for `owner`; the row lock serialises concurrent submissions. */
+/** The next number of the day for `owner`: one statement, committed on its own (`DbHandle.autonomous`). */
 export async function nextCounter(db: Executor, owner: string, day: string): Promise<number> {
   const r = await sql<{ n: number }>`
     INSERT INTO dossier_counter (owner, day, n) VALUES (${owner}, ${day}, 1)

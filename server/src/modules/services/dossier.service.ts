@@ -314,10 +314,17 @@ export function formatCode(pattern: string, ident: string, at: Date, n: number):
 
 export const CODE_RE = /^[0-9A-Za-z][0-9A-Za-z.\-_/]{3,60}$/;
 
-export async function nextCode(tx: Tx, owner: string, at: Date): Promise<string> {
+/**
+ * The next code of the day for `owner`. The counter is taken on the kernel's autonomous
+ * connection: every submission to an office writes its day's row, and inside the submission's
+ * transaction that row stayed locked until the commit, so submissions queued on it. A submission
+ * that rolls back after taking its number leaves a gap in the day's numbers (codes identify
+ * dossiers; nothing requires them gap-free).
+ */
+export async function nextCode(k: Kernel, tx: Tx, owner: string, at: Date): Promise<string> {
   const { ident, pattern } = await repo.codePattern(tx, owner);
   const day = new Date(at.getTime() + TZ_OFFSET_MS).toISOString().slice(0, 10);
-  const n = await repo.nextCounter(tx, owner, day);
+  const n = await repo.nextCounter(k.dbHandle.autonomous, owner, day);
   return formatCode(pattern, ident ?? owner, at, n);
 }
 
@@ -441,11 +448,11 @@ export async function submitDraft(k: Kernel, ctx: Ctx, draftId: string, input: S
       await repo.addDossierFiles(tx, id, files.map((f) => ({ fileId: f.file_id, component: f.component, kind: 'component' as const })));
       await repo.markDraftSubmitted(tx, d.id, id);
       if (official) await actOn(k, tx, ctx, id, 'receive', {}, `receive:${key}`, undefined, { notify: false });
-      // The day's counter row is the one row every submission to this office writes: it is taken
-      // in the transaction's last step, after the rollups and the other end-of-transaction work, so
-      // its lock is held for the fewest statements before the commit.
+      // The code is taken in the transaction's last step, after the rollups and the other
+      // end-of-transaction work: a failure after it (which leaves a gap in the day's numbers) is
+      // then as unlikely as it can be.
       await beforeCommit(tx, async () => {
-        const code = await nextCode(tx, handler!.owner, at);
+        const code = await nextCode(k, tx, handler!.owner, at);
         await repo.setCode(tx, id, code);
         await k.audit.record(tx, ctx, { action: 'services.dossier.submit', entity: 'dossier', entityId: id, after: { code, procedure: p.code, version, channel } });
         await notifyApplicant(k, tx, ctx, id, official ? 'receive' : 'submitted');

@@ -103,7 +103,7 @@ export async function fileFromNational(
       sector_code: p.sector.code, full_online: p.onlineLevel === 'full',
     });
     await nrepo.insertNationalDossier(tx, idempotencyKey, id);
-    const code = await nextCode(tx, h.owner, now);
+    const code = await nextCode(k, tx, h.owner, now);
     await repo.setCode(tx, id, code);
     await k.audit.record(tx, ctx, {
       action: 'services.dossier.national_in', entity: 'dossier', entityId: id,
