@@ -9,7 +9,7 @@ import { outgoingRoutes } from './routes/outgoing.js';
 import { registerRoutes } from './routes/registers.js';
 import { edxmlRoutes } from './routes/edxml.js';
 import { registerExchangeHandlers } from './exchange-service.js';
-import { ensureDevTlsIdentity } from './exchange-tls.js';
+import { ensureDevTlsIdentity, loadTlsIdentity } from './exchange-tls.js';
 import { OCR_TOPIC, runOcr } from './ocr.js';
 import { seedDocumentsDemo } from './seed.js';
 
@@ -53,7 +53,7 @@ export const documentsModule: Module = {
       describe: 'create the development CA, the demo agencies\' organisation signatures and the demo leaders\' PKCS#12 files under DATA_DIR/pki (password congso-dev)',
       run: async (k) => {
         const r = await seedDocumentsDemo(k);
-        if (await ensureDevTlsIdentity(k)) r.issued.push('exchange/tls.pem');
+        if (!loadTlsIdentity(k) && (await ensureDevTlsIdentity(k))) r.issued.push('exchange/tls.pem');
         console.log(`${r.dir}: ${r.issued.length ? r.issued.join(', ') : 'đã có sẵn / already there'}`);
         return 0;
       },
