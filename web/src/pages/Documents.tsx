@@ -251,7 +251,7 @@ export function DocumentPage() {
       <Text>{doc.summary}</Text>
       <Group gap="xs">
         <Badge data-testid="doc-state">{doc.stateLabel}</Badge>
-        {doc.urgencyMark && <Badge color="red">{doc.urgencyMark}</Badge>}
+        {doc.urgencyMark && <Badge color="red.9">{doc.urgencyMark}</Badge>}
         {doc.secrecyMark && <Badge color="dark">{doc.secrecyMark}</Badge>}
         {doc.registerNumber && <Badge variant="outline">{t('documents.registerNumber')}: {doc.registerNumber}</Badge>}
         {doc.deadline && <Badge variant="outline" color={doc.overdue ? 'red' : 'blue'}>{t('documents.deadline')}: {fmt(doc.deadline)}</Badge>}
@@ -288,7 +288,7 @@ export function DocumentPage() {
             <Table.Tr key={v.id}>
               <Table.Td>{v.seq}. {t(`documents.kind.${v.kind}`)}</Table.Td>
               <Table.Td>{v.by} — {fmt(v.at)}</Table.Td>
-              <Table.Td>{v.indication && <Badge color={v.indication === 'TOTAL_PASSED' ? 'green' : 'orange'}>{v.indication}</Badge>} {v.signatures.map((s: Json) => s.signer).join(', ')}</Table.Td>
+              <Table.Td>{v.indication && <Badge color={v.indication === 'TOTAL_PASSED' ? 'teal.9' : 'yellow.4'} autoContrast>{v.indication}</Badge>} {v.signatures.map((s: Json) => s.signer).join(', ')}</Table.Td>
               <Table.Td><a href={`/api/documents/${id}/pdf?version=${v.id}`}>PDF</a></Table.Td>
             </Table.Tr>
           ))}
