@@ -140,6 +140,9 @@ export default async function opsDashboardBench(args: string[]) {
       await time('openGroups', () => repo.openGroups(db, '2026-11-23', now, {}, true));
       await time('index766', () => svc.index766(b.k, { from: q.from, to: q.to }));
       await time('select 1', () => sql`SELECT 1`.execute(db));
+      await time('both in parallel', () => Promise.all([repo.periodGroups(db, q.from, q.to, {}, true), repo.openGroups(db, '2026-11-23', now, {}, true), repo.lastUpdate(db)]));
+      await time('dashboard warm', () => dashboard(b.k, ctx, q));
+      await time('dashboard warm (json)', async () => JSON.stringify(await dashboard(b.k, ctx, q)));
       const { m1, m2, end } = repo.splitPeriod(q.from, q.to);
       const plan = async (query: ReturnType<typeof sql>) => console.log((await query.execute(db)).rows.map((r) => (r as Record<string, string>)['QUERY PLAN']).join('\n'));
       await plan(sql`EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM ops_daily WHERE ((day >= ${q.from}::date AND day < ${m1}::date) OR (day >= ${m2}::date AND day < ${end}::date))`);

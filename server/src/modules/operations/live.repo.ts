@@ -175,6 +175,40 @@ export async function openGroups(db: Executor, today: string, now: Date, s: Scop
   return r.rows.filter((x) => x.dim === 'total' || (children && x.key !== null));
 }
 
+/**
+ * The whole screen's rollup reads in one statement (one round trip): the
+ * period's GROUPING SETS, the open and overdue ones, and the projection's last
+ * write, as JSON.
+ */
+export async function screenRows(db: Executor, from: string, to: string, today: string, now: Date, s: Scope, children: boolean): Promise<{ period: PeriodRow[]; open: OpenRow[]; dataAsOf: Date | null }> {
+  const r = await sql<{ period: PeriodRow[] | null; open: OpenRow[] | null; at: Date | null }>`WITH r AS (${periodRows(from, to, s)}),
+    x AS (SELECT r.*, CASE WHEN agency_key = '' THEN unit_path END AS u, nullif(agency_key, '') AS a FROM r),
+    pg AS (
+      SELECT kind, CASE grouping(channel, u, a) WHEN 3 THEN 'channel' WHEN 5 THEN 'commune' WHEN 6 THEN 'agency' ELSE 'total' END AS dim,
+        CASE grouping(channel, u, a) WHEN 3 THEN channel WHEN 5 THEN u WHEN 6 THEN a END AS key, ${SUM_COLS}
+      FROM x GROUP BY GROUPING SETS ((kind), (kind, channel), (kind, u), (kind, a))
+    ),
+    o AS (
+      SELECT kind, n AS open, CASE WHEN due_day < ${today}::date THEN n ELSE 0 END AS overdue, unit_path, agency_key FROM ops_open WHERE ${scopeSql(s)}
+      UNION ALL
+      SELECT kind, 0, 1, unit_path, agency_key FROM ops_fact WHERE open AND due_at IS NOT NULL
+        AND (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = ${today}::date AND due_at < ${now} AND ${scopeSql(s)}
+    ),
+    y AS (SELECT o.*, CASE WHEN agency_key = '' THEN unit_path END AS u, nullif(agency_key, '') AS a FROM o),
+    og AS (
+      SELECT kind, CASE grouping(u, a) WHEN 1 THEN 'commune' WHEN 2 THEN 'agency' ELSE 'total' END AS dim,
+        CASE grouping(u, a) WHEN 1 THEN u WHEN 2 THEN a END AS key, coalesce(sum(open), 0)::int AS open, coalesce(sum(overdue), 0)::int AS overdue
+      FROM y GROUP BY GROUPING SETS ((kind), (kind, u), (kind, a))
+    )
+    SELECT (SELECT json_agg(pg) FROM pg) AS period, (SELECT json_agg(og) FROM og) AS open, (SELECT max(updated_at) FROM ops_fact) AS at`.execute(db);
+  const row = r.rows[0]!;
+  return {
+    period: (row.period ?? []).filter((x) => x.dim === 'total' || (x.key !== null && (children || x.dim === 'channel'))),
+    open: (row.open ?? []).filter((x) => x.dim === 'total' || (children && x.key !== null)),
+    dataAsOf: row.at,
+  };
+}
+
 export interface GroupRow extends Sums {
   key: string;
   open: number;
