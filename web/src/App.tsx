@@ -15,6 +15,7 @@ import { DocumentPage, DocumentsPage, VerifyPdfPage } from './pages/Documents';
 import { ConsultationFormPage, ConsultationPage, ConsultationsPage } from './pages/Consultations';
 import { FeedbackDashboardPage, PublicReportPage, PublicReportsPage, ReportCasePage, ReportFormPage, ReportQueuePage } from './pages/Feedback';
 import { DeskPage, SubmitPage } from './pages/DossierForm';
+import { ExchangeGrantsPage, ExchangePartnersPage } from './pages/Exchange';
 import { MyDossiersPage, QueuePage } from './pages/Dossiers';
 import { ForgotPage, ResetPage } from './pages/Password';
 import { HomePage } from './pages/Home';
@@ -69,6 +70,7 @@ export function App() {
     { to: '/lam-viec/van-ban', label: t('nav.documents') },
     { to: '/lam-viec/dieu-hanh', label: t('nav.operations') },
     { to: '/lam-viec/du-lieu-mo', label: t('nav.opendata') },
+    ...(allows(user, 'exchange.grant.decide') ? [{ to: '/lam-viec/trao-doi-du-lieu', label: t('nav.exchangeGrants') }] : []),
   ];
   const admin: NavItem[] = [
     { to: '/quan-tri/don-vi', label: t('nav.units'), action: 'org.unit.manage' },
@@ -80,6 +82,7 @@ export function App() {
     { to: '/quan-tri/lich', label: t('nav.calendar'), action: 'system.calendar.manage' },
     { to: '/quan-tri/hang-doi', label: t('nav.jobs'), action: 'system.outbox.manage' },
     { to: '/quan-tri/nhat-ky', label: t('nav.audit'), action: 'system.audit.read' },
+    { to: '/quan-tri/doi-tac', label: t('nav.partners'), action: 'exchange.partner.manage' },
   ].filter((i) => allows(user, i.action));
 
   async function logout() {
@@ -196,7 +199,8 @@ export function App() {
           <Route path="/lam-viec/dieu-hanh" element={<Guard action="operations.dashboard.read"><OperationsPage /></Guard>} />
           <Route path="/lam-viec/dieu-hanh/chuong-trinh" element={<Guard action="operations.programme.read"><OperationsProgrammePage /></Guard>} />
           <Route path="/lam-viec/dieu-hanh/dti" element={<Guard action="operations.programme.read"><OperationsDtiPage /></Guard>} />
-          {work.slice(1).filter((w) => !['/lam-viec/ho-so', '/lam-viec/mot-cua', '/lam-viec/phan-anh', '/lam-viec/van-ban', '/lam-viec/dieu-hanh'].includes(w.to)).map((w) => (
+          <Route path="/lam-viec/trao-doi-du-lieu" element={<Guard action="exchange.grant.decide"><ExchangeGrantsPage /></Guard>} />
+          {work.slice(1).filter((w) => !['/lam-viec/ho-so', '/lam-viec/mot-cua', '/lam-viec/phan-anh', '/lam-viec/van-ban', '/lam-viec/dieu-hanh', '/lam-viec/trao-doi-du-lieu'].includes(w.to)).map((w) => (
             <Route key={w.to} path={w.to} element={<Guard><ComingPage title={w.label} /></Guard>} />
           ))}
           <Route path="/quan-tri/don-vi" element={<Guard action="org.unit.manage"><UnitsPage /></Guard>} />
@@ -208,6 +212,7 @@ export function App() {
           <Route path="/quan-tri/lich" element={<Guard action="system.calendar.manage"><CalendarPage /></Guard>} />
           <Route path="/quan-tri/hang-doi" element={<Guard action="system.outbox.manage"><JobsPage /></Guard>} />
           <Route path="/quan-tri/nhat-ky" element={<Guard action="system.audit.read"><AuditPage /></Guard>} />
+          <Route path="/quan-tri/doi-tac" element={<Guard action="exchange.partner.manage"><ExchangePartnersPage /></Guard>} />
           <Route path="*" element={<ComingPage title={t('notFound.title')} text={t('notFound.text')} />} />
         </Routes>
       </AppShell.Main>

@@ -23,6 +23,7 @@ import { partnerDossierStatusRoute } from './routes/partner-dossier-status.js';
 import { subscriptionCreateRoute } from './routes/subscription-create.js';
 import { subscriptionDeliveriesRoute } from './routes/subscription-deliveries.js';
 import { jwksRoute } from './routes/jwks.js';
+import { adminExchangeRoutes } from './routes/admin-exchange.js';
 import { registerGrantClock, registerWebhooks } from './partner.service.js';
 import { partnerFigures, verifyLog } from './exchange-log.js';
 
@@ -65,6 +66,7 @@ export const exchangeModule: Module = {
     exchangeFiguresRoute(app, k);
     exchangeLogVerifyRoute(app, k);
     jwksRoute(app, k);
+    adminExchangeRoutes(app, k);
   },
   handlers(k: Kernel) {
     registerBuiltinDatasets(k);

@@ -243,3 +243,18 @@ export async function insertKeyIfNone(db: Executor, k: Omit<SigningKeyRow, 'crea
 export async function retireKeys(db: Executor): Promise<void> {
   await db.updateTable('exchange_signing_key').set({ retired_at: new Date() }).where('retired_at', 'is', null).execute();
 }
+
+// ——— Administration (the partner registry screens) ———
+
+export async function allPartners(db: Executor): Promise<PartnerRow[]> {
+  return (await db.selectFrom('exchange_partner').selectAll().orderBy('created_at', 'desc').limit(1000).execute()) as PartnerRow[];
+}
+
+export async function subscriptionsOf(db: Executor, partnerId: string): Promise<(SubscriptionRow & { delivered: number; failing: number; pending: number })[]> {
+  const r = await sql<SubscriptionRow & { delivered: number; failing: number; pending: number }>`
+    SELECT s.*, count(*) FILTER (WHERE d.status = 'delivered')::int AS delivered, count(*) FILTER (WHERE d.status = 'failing')::int AS failing,
+           count(*) FILTER (WHERE d.status = 'pending')::int AS pending
+      FROM exchange_subscription s LEFT JOIN exchange_delivery d ON d.subscription_id = s.id
+     WHERE s.partner_id = ${partnerId} GROUP BY s.id ORDER BY s.created_at DESC`.execute(db);
+  return r.rows;
+}

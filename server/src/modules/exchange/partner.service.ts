@@ -311,6 +311,40 @@ export async function replay(k: Kernel, auth: PartnerAuth, deliveryId: string) {
   return deliveryView(d);
 }
 
+// ——— Administration: the registry, subscriptions, deliveries and replay from the web app ———
+
+export async function listPartners(k: Kernel, ctx: Ctx) {
+  authorize(ctx.actor, PARTNER_MANAGE);
+  return (await repo.allPartners(k.db)).map(partnerView);
+}
+
+export async function partnerSubscriptions(k: Kernel, ctx: Ctx, partnerId: string) {
+  authorize(ctx.actor, PARTNER_MANAGE);
+  if (!(await repo.partnerById(k.db, partnerId))) throw exchangeErrors.partnerNotFound(partnerId);
+  return (await repo.subscriptionsOf(k.db, partnerId)).map((s) => ({
+    id: s.id, eventType: s.event_type, url: s.url, signature: s.signature, active: s.active, createdAt: s.created_at,
+    delivered: s.delivered, failing: s.failing, pending: s.pending,
+  }));
+}
+
+export async function adminDeliveryHistory(k: Kernel, ctx: Ctx, subscriptionId: string, limit: number) {
+  authorize(ctx.actor, PARTNER_MANAGE);
+  if (!(await repo.subscription(k.db, subscriptionId))) throw exchangeErrors.subscriptionNotFound(subscriptionId);
+  return (await repo.deliveries(k.db, subscriptionId, limit)).map(deliveryView);
+}
+
+/** The administrator sends a delivery again for the partner (after the partner fixed its receiver); audited. */
+export async function adminReplay(k: Kernel, ctx: Ctx, deliveryId: string) {
+  authorize(ctx.actor, PARTNER_MANAGE);
+  const d = await repo.delivery(k.db, deliveryId);
+  if (!d) throw exchangeErrors.deliveryNotFound(deliveryId);
+  await transaction(k.db, async (tx) => {
+    await k.outbox.enqueue(tx, DELIVER_TOPIC, { deliveryId, replay: true }, { maxAttempts: DELIVERY_ATTEMPTS });
+    await k.audit.record(tx, ctx, { action: 'exchange.delivery.replay', entity: 'exchange_delivery', entityId: d.id });
+  });
+  return deliveryView(d);
+}
+
 /** The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` (docs/exchange.md). */
 export function signature(secretKey: string, timestamp: number, body: string): string {
   return `t=${timestamp},v1=${createHmac('sha256', secretKey).update(`${timestamp}.${body}`).digest('hex')}`;
