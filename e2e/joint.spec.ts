@@ -62,16 +62,16 @@ async function fileDossier(page: Page): Promise<{ id: string; code: string }> {
 
 test('a joint dossier passes from the commune to the Department of Justice and back', async ({ browser }, info) => {
   test.skip(info.project.name !== 'desktop', 'desktop only');
-  test.setTimeout(240_000);
+  test.setTimeout(600_000);
 
   // The administrator adds the other agency's step to the procedure's process.
   const admin = await person(browser, 'admin@ninhbinh.gov.vn', true);
   await admin.goto('/quan-tri/quy-trinh?thu-tuc=LT.001193');
   await expect(admin.getByTestId('definition-version')).toHaveText('Quy trình mặc định (chưa lưu phiên bản nào)', { timeout: 30_000 });
   await admin.getByRole('button', { name: 'Thêm bước liên thông' }).click();
-  await admin.getByLabel('Cơ quan thực hiện bước 1', { exact: true }).click();
+  await admin.getByRole('combobox', { name: 'Cơ quan thực hiện bước 1', exact: true }).click();
   await admin.getByRole('option', { name: 'Sở Tư pháp (STP)' }).click();
-  await admin.getByLabel('Loại bước 1', { exact: true }).click();
+  await admin.getByRole('combobox', { name: 'Loại bước 1', exact: true }).click();
   await admin.getByRole('option', { name: 'Cho ý kiến' }).click();
   await admin.getByLabel('Tên bước 1', { exact: true }).fill('Cho ý kiến về hộ tịch');
   await admin.getByLabel('Thời hạn bước 1', { exact: true }).fill('3');

@@ -138,7 +138,7 @@ function JointSteps({ steps, onChange, error }: { steps: JointStep[]; onChange: 
                       />
                     </Table.Td>
                     <Table.Td w={90}>
-                      <Button variant="subtle" color="red.9" size="compact-sm" onClick={() => onChange(steps.filter((_, j) => j !== i))} aria-label={t('procDef.joint.removeOf', { n: i + 1 })}>
+                      <Button variant="default" size="compact-sm" onClick={() => onChange(steps.filter((_, j) => j !== i))} aria-label={t('procDef.joint.removeOf', { n: i + 1 })}>
                         {t('procDef.joint.remove')}
                       </Button>
                     </Table.Td>
