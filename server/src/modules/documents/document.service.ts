@@ -22,6 +22,7 @@ import * as searchRepo from './search.repo.js';
 import type { Direction, DocumentRow } from './document.repo.js';
 import { documentsErrors } from './errors.js';
 import { indexText, ocrView } from './ocr.js';
+import { draftPdf } from './convert.js';
 import { INCOMING_SPECIAL, INCOMING_TYPE, incomingCaseType } from './incoming.workflow.js';
 import { OUTGOING_SPECIAL, OUTGOING_TYPE, outgoingCaseType } from './outgoing.workflow.js';
 import { orgSigner, trustMaterial } from './pki.js';
@@ -115,35 +116,6 @@ export async function pdfText(data: Uint8Array): Promise<string> {
   }
 }
 
-async function which(cmd: string): Promise<string | null> {
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
-    const p = path.join(dir, cmd);
-    try {
-      await access(p, fsConstants.X_OK);
-      return p;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
-}
-
-/** .docx → PDF with Debian's `libreoffice --headless` when it is installed. */
-export async function docxToPdf(data: Buffer): Promise<Buffer> {
-  const office = (await which('libreoffice')) ?? (await which('soffice'));
-  if (!office) throw documentsErrors.converterMissing();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'congso-docx-'));
-  try {
-    await writeFile(path.join(dir, 'in.docx'), data);
-    await run(office, ['--headless', '--norestore', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', 'pdf', '--outdir', dir, path.join(dir, 'in.docx')], { timeout: 120_000 });
-    return await readFile(path.join(dir, 'in.pdf'));
-  } catch (e) {
-    throw documentsErrors.convertFailed((e as Error).message.slice(0, 200));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 async function addVersion(
   k: Kernel, tx: Tx, ctx: Ctx, d: DocumentRow,
   v: { kind: repo.VersionRow['kind']; name: string; data: Buffer; note?: string | null; validation?: ValidationReport | null; pages?: number },
@@ -205,6 +177,7 @@ async function recipientRows(ex: Executor, documentId: string, list: CreateOutgo
 export async function createOutgoing(k: Kernel, ctx: Ctx, input: CreateOutgoingInput, key: string) {
   const agency = await actorAgency(k.db, ctx.actor, DRAFT);
   if (!can(ctx.actor, DRAFT, { unitPath: agency.unit_path, agencyId: agency.id })) throw errors.forbidden(DRAFT);
+  if (input.file) input = { ...input, file: await draftPdf(input.file) }; // a .docx draft becomes its PDF
   if (input.file) await inspectPdf(input.file.data); // refuse a bad PDF before anything is written
   const id = await transaction(k.db, async (tx) => {
     const { case: c, replayed } = await k.workflow.start(tx, ctx, {
@@ -228,12 +201,7 @@ export async function createOutgoing(k: Kernel, ctx: Ctx, input: CreateOutgoingI
 
 /** A new draft (PDF, or .docx converted) while the document is being drafted or reviewed: every draft is kept. */
 export async function addDraft(k: Kernel, ctx: Ctx, id: string, file: FileInput, note?: string) {
-  let data = file.data;
-  let name = file.name;
-  if (/\.docx$/i.test(file.name)) {
-    data = await docxToPdf(file.data);
-    name = file.name.replace(/\.docx$/i, '.pdf');
-  }
+  const { data, name } = await draftPdf(file);
   await inspectPdf(data);
   await transaction(k.db, async (tx) => {
     const d = await readable(tx, ctx, id, true);

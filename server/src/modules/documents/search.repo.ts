@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Executor } from '../../kernel/db/index.js';
+import { type Executor, transaction, type Tx } from '../../kernel/db/index.js';
 import type { Scope } from '../../kernel/http/access.js';
 import type { Direction, DocumentRow } from './document.repo.js';
 
@@ -9,14 +9,16 @@ import type { Direction, DocumentRow } from './document.repo.js';
  * GIN), and a trigram match on the number/symbol when the words look like one.
  *
  * Built to stay fast at hundreds of thousands of documents
- * (bench/doc-search.bench.ts, 0066):
- * - the first page is ranked within a bounded window: the SEARCH_WINDOW most
- *   recent matches in the reader's scope, ranked by ts_rank (weight A: number,
- *   summary, issuer, signer; weight B: content). A word with at most COUNT_CAP
- *   matches has them all ranked; a word found in half the province's documents
- *   is looked for in the last 7 days, then 30, 180, 730, then all, until the
- *   window is full — each span one bitmap of the GIN and the time index (0066);
- * - the total stops at COUNT_CAP (`totalCapped`: the list says "1000+").
+ * (bench/doc-search.bench.ts, migration 0066):
+ * - the search row carries the document's time, agency, unit and direction,
+ *   so scope and span are checked without the document;
+ * - the first page is ranked within a bounded window: the SEARCH_WINDOW newest
+ *   matches of the last 30 days, else of the last year, else of all time — each
+ *   span one bitmap of the GIN and the time index, reading only its matches —
+ *   ranked on the metadata (weight A: number, summary, issuer, signer), then
+ *   the newest. A rare word's matches are all ranked;
+ * - the total is exact for a word whose matches all fit the window, otherwise
+ *   "at least" the span's matches, capped at COUNT_CAP (`totalCapped`: "1000+").
  */
 
 export const SEARCH_WINDOW = 300;
@@ -48,6 +50,26 @@ function scopeWhere(scopes: Scope[] | null, handlerId: string | undefined, t: 'd
   );
   if (handlerId) parts.push(sql<boolean>`EXISTS (SELECT 1 FROM document_handler h WHERE h.document_id = ${id} AND h.account_id = ${handlerId})`);
   return parts.length ? sql<boolean>`(${sql.join(parts, sql` OR `)})` : sql<boolean>`false`;
+}
+
+/**
+ * Runs `fn` with the planner held to bitmap scans. A text match read from the
+ * GIN index needs no recheck, so a bitmap heap scan never opens the row's
+ * vector (kept out of line, several pages each); a plain index or sequential
+ * scan with the match as a filter opens every vector it passes — the planner
+ * does not count that cost and picks such scans for common words, a hundred
+ * times slower at 200,000 documents (bench/doc-search.bench.ts).
+ */
+async function bitmapsOnly<T>(ex: Executor, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return transaction(ex, async (tx) => {
+    await sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(tx);
+    try {
+      return await fn(tx);
+    } finally {
+      // Inside a caller's transaction, give the planner back its settings.
+      if (ex.isTransaction) await sql`SELECT set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true)`.execute(tx);
+    }
+  });
 }
 
 /** Words that look like a number/symbol ("12/QĐ-STP", "05/2026"): a digit in them. */
@@ -92,46 +114,45 @@ export async function list(ex: Executor, f: ListFilter): Promise<{ rows: ListRow
   // The number/symbol branch (trigram index of 0061), bounded by itself, ranked above the words.
   const symbolBranch = (limit: number) =>
     symbol
-      ? sql`UNION ALL (SELECT d.id AS document_id, d.created_at, 2::real AS rank FROM document d
+      ? sql`UNION ALL (SELECT d.id AS document_id, d.created_at, 2::real AS rank, 0::bigint AS in_span FROM document d
                         WHERE f_unaccent(coalesce(d.number_symbol, '')) LIKE f_unaccent(${pattern}) AND ${where} ORDER BY d.created_at DESC LIMIT ${limit})`
       : sql``;
 
-  // How many, up to the cap: any COUNT_CAP + 1 matches will do, in no order.
-  const countMatches = async () =>
-    (await sql<{ n: number }>`
-      SELECT count(DISTINCT document_id)::int AS n FROM (
-        (SELECT s.document_id, s.created_at, 0::real AS rank FROM document_search s WHERE ${sWhere} LIMIT ${COUNT_CAP + 1})
-        ${symbolBranch(COUNT_CAP + 1)}) x`.execute(ex)).rows[0]!.n;
-
-  // The window of the newest matches in a span of days (null: all). Each span is one bitmap
-  // (GIN AND the time B-tree) reading only its own matches; "+ interval '0'" keeps the planner
-  // from walking the time index instead and opening every row's vector. The window is ranked on
-  // the metadata vector (small, in line): matches in the number, summary, issuer or signer
-  // first, then the newest.
-  const page = async (days: number | null) => {
+  // The window of the newest matches in a span of days (null: all), and how many matches the
+  // span holds. Each span is one bitmap (GIN AND the time B-tree) reading only its own matches.
+  // The window is ranked on the metadata vector (small, in line): matches in the number,
+  // summary, issuer or signer first, then the newest.
+  const page = async (db: Executor, days: number | null) => {
     const since = days === null ? sql`true` : sql`s.created_at >= now() - make_interval(days => ${days})`;
-    const r = await sql<ListRow & { hits: number }>`
+    const r = await sql<ListRow & { hits: number; in_span: number }>`
       WITH hits AS MATERIALIZED (
-        (SELECT s.document_id, s.created_at, ts_rank(s.meta, ${tsq}) AS rank FROM document_search s WHERE ${sWhere} AND ${since}
-          ORDER BY s.created_at + interval '0' DESC LIMIT ${window})
+        (SELECT s.document_id, s.created_at, ts_rank(s.meta, ${tsq}) AS rank, count(*) OVER () AS in_span
+           FROM document_search s WHERE ${sWhere} AND ${since} ORDER BY s.created_at DESC LIMIT ${window})
         ${symbolBranch(window)}),
       best AS (SELECT document_id, max(rank) AS rank, max(created_at) AS created_at FROM hits GROUP BY document_id)
-      SELECT d.*, ${lead}, (SELECT count(*) FROM best)::int AS hits
+      SELECT d.*, ${lead}, (SELECT count(*) FROM best)::int AS hits, (SELECT coalesce(max(in_span), 0) FROM hits)::int AS in_span
         FROM best JOIN document d ON d.id = best.document_id
        ORDER BY best.rank DESC, best.created_at DESC, d.id DESC
-       LIMIT ${f.limit} OFFSET ${f.offset}`.execute(ex);
-    return { rows: r.rows.map(({ hits: _, ...d }) => d as ListRow), full: (r.rows[0]?.hits ?? 0) >= window };
+       LIMIT ${f.limit} OFFSET ${f.offset}`.execute(db);
+    const first = r.rows[0];
+    return {
+      rows: r.rows.map(({ hits: _h, in_span: _s, ...d }) => d as ListRow),
+      full: (first?.hits ?? 0) >= window,
+      // Matches in the span (the words' and the number/symbol's, which may overlap: at most their sum).
+      inSpan: Math.max(first?.in_span ?? 0, first?.hits ?? 0),
+    };
   };
 
-  // The count and the last week's window at once; a word with at most COUNT_CAP matches then has
-  // all of them ranked, a commoner one is looked for further back until the window is full.
-  const [n, week] = await Promise.all([countMatches(), page(7)]);
-  let result = week;
-  if (n <= COUNT_CAP) result = await page(null);
-  else for (const days of [30, 180, 730, null]) {
-    if (result.full) break;
-    result = await page(days);
-  }
-  const rows = result.rows;
-  return { rows, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
+  // The last month first, then the last year, then everything, until the window is full. A
+  // rare word ends with everything: all its matches ranked and counted exactly. A common one
+  // stops early: its count is then "at least" the span's (capped at COUNT_CAP).
+  const spans = [30, 365, null];
+  const { n, capped, rows } = await bitmapsOnly(ex, async (tx) => {
+    for (const days of spans) {
+      const r = await page(tx, days);
+      if (r.full || days === null) return { n: r.inSpan, capped: days !== null, rows: r.rows };
+    }
+    throw new Error('unreachable');
+  });
+  return { rows, total: Math.min(n, COUNT_CAP), totalCapped: capped || n > COUNT_CAP };
 }
