@@ -83,7 +83,6 @@ if (!bundle) {
   } catch (e) {
     // No writable cache or no esbuild: run the TypeScript through tsx as before.
     process.stderr.write(`congso: lean bundle unavailable (${e.message}); running through tsx\n`);
-    rmSync(path.join(CACHE, 'current.json'), { force: true });
     await import(pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'api', 'index.mjs')).href).then((m) => m.register());
     bundle = ENTRY;
   }
