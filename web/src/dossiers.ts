@@ -9,6 +9,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { ApiError, get } from './api';
 
+import type { DossierSummary as ServerDossierSummary, DossierView as ServerDossierView, TrackingView as ServerTracking } from '../../server/src/modules/services/dossier.service';
+
 export type Json = Record<string, unknown>;
 
 export interface JsonSchemaProp {
@@ -90,97 +92,28 @@ export interface Draft {
   updatedAt: string;
 }
 
-export interface DossierSummary {
-  id: string;
-  code: string;
-  procedure: { code: string; version: number; name: string };
-  handlerName: string;
-  applicantName: string;
-  channel: 'online' | 'desk' | 'post';
-  state: string;
-  stateLabel: string;
-  submittedAt: string;
-  receivedAt: string | null;
-  dueAt: string | null;
-  finishedAt: string | null;
-  overdue: boolean;
-  supplementCount: number;
-  assigneeId: string | null;
-  /** Joint processing (liên thông): the other agency holding the dossier now, and its step's due time. */
-  currentAgency: { code: string; name: string; dueAt: string } | null;
-}
+/**
+ * The dossier views are the server's own types (server/src/modules/services/dossier.service.ts,
+ * checked against the routes' Zod schemas), as they travel in JSON: dates become strings. Imported
+ * as types only, so nothing of the server enters the bundle, and a change there that the web does
+ * not follow fails the type check instead of drifting.
+ */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Wire<U>[]
+    : T extends Record<string, unknown>
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Wire<T[K]> }
+        : T;
 
-/** A step of a joint process (liên thông) as it happened. */
-export interface JointStep {
-  stepNo: number;
-  agencyCode: string;
-  agencyName: string;
-  kind: 'process' | 'consult';
-  label: string;
-  startedAt: string;
-  dueAt: string;
-  finishedAt: string | null;
-  outcome: 'passed' | 'completed' | 'returned' | 'withdrawn' | null;
-  note: string | null;
-  overdue: boolean;
-}
-
-/** A step of a procedure's joint plan (as an administrator saved it). */
-export interface JointPlanStep {
-  agencyCode: string;
-  kind: 'process' | 'consult';
-  label: string;
-  days?: number;
-  hours?: number;
-}
-
-export interface HistoryEntry {
-  seq: number;
-  action: string;
-  label: string;
-  from: string | null;
-  to: string;
-  toLabel: string;
-  actor: string | null;
-  at: string;
-  payload: Json;
-}
-
-export interface Dossier extends DossierSummary {
-  applicant: Applicant & { name: string };
-  forms: Record<string, Record<string, unknown>>;
-  files: FileView[];
-  feeTotal: number;
-  returnedAt: string | null;
-  extendedTo: string | null;
-  resultFileId: string | null;
-  paperResult: boolean;
-  rating: { value: 'satisfied' | 'unsatisfied'; reason: string | null; at: string } | null;
-  version: number;
-  allowedActions: { action: string; label: string }[];
-  history: HistoryEntry[];
-  clocks: { step: string; dueAt: string; pausedAt: string | null; stoppedAt: string | null; breachedAt: string | null }[];
-  joint: {
-    plan: (JointPlanStep & { stepNo: number })[];
-    steps: JointStep[];
-    current: { agencyCode: string; agencyName: string; label: string; dueAt: string } | null;
-  };
-}
-
-export interface Tracking {
-  code: string;
-  procedureName: string;
-  handlerName: string;
-  state: string;
-  stateLabel: string;
-  submittedAt: string;
-  receivedAt: string | null;
-  dueAt: string | null;
-  finishedAt: string | null;
-  returnedAt: string | null;
-  /** Who has the dossier now: the receiving body, or another agency of a joint process. */
-  currentAgency?: string;
-}
+export type DossierSummary = Wire<ServerDossierSummary>;
+export type Dossier = Wire<ServerDossierView>;
+export type HistoryEntry = Dossier['history'][number];
+export type JointStep = Dossier['joint']['steps'][number];
+export type JointPlanStep = Omit<Dossier['joint']['plan'][number], 'stepNo'>;
+export type Tracking = Wire<ServerTracking>;
 
 /** A procedure, the current version or the one a dossier pinned. */
 export function useProcedure(code: string | undefined, version?: number) {

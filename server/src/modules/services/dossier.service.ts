@@ -785,6 +785,9 @@ export async function track(k: Kernel, code: string) {
   return v;
 }
 
+/** What public tracking shows (the web app's `Tracking` type is this one). */
+export type TrackingView = ReturnType<typeof trackView>;
+
 function trackView(r: DossierRow, joint: Awaited<ReturnType<typeof jointTracking>>) {
   return {
     code: r.code, procedureName: r.procedure_name, handlerName: r.handler_name, state: r.state, stateLabel: stateLabel(r.state),
