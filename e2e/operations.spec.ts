@@ -2,8 +2,33 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import { signIn } from './helpers';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, request, test } from '@playwright/test';
+import { generateSync } from 'otplib';
+import { PASSWORD, serverDb, signIn, TOTP_SECRET } from './helpers';
+
+// A valid PDF: the server checks an evidence file's content, not its name.
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+async function axe(page: Page) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/** Saves a download and renders its first page with pdftoppm: it opens. */
+async function opens(download: { saveAs(p: string): Promise<void> }) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ops-e2e-'));
+  try {
+    const file = path.join(dir, 'f.pdf');
+    await download.saveAs(file);
+    execFileSync('pdftoppm', ['-png', '-r', '30', '-f', '1', '-l', '1', file, path.join(dir, 'p')]);
+    expect(readdirSync(dir).some((f) => f.endsWith('.png'))).toBe(true);
+    return execFileSync('pdftotext', [file, '-']).toString('utf8').replace(/\s+/g, ' ');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 test.describe('operations centre', () => {
   test('a leader drills from the province to a commune and clicks a figure to the list behind it', async ({ page }) => {
@@ -32,6 +57,54 @@ test.describe('operations centre', () => {
     await page.goBack();
     await page.getByTestId('fig-link-petitions.overdue').click();
     await expect(page).toHaveURL(/\/lam-viec\/phan-anh\?loc=qua-han/);
+
+    // And the late dossiers: the figure leads to the 766 view of the commune's dossiers over the period.
+    await page.goBack();
+    await expect(page.getByTestId('ops-level-name')).toContainText('Phủ Lý');
+    await expect(page.getByTestId('fig-documents.issued')).toBeVisible();
+    await axe(page);
+    const late = page.getByTestId('fig-link-dossiers.late');
+    if (await late.count()) {
+      await late.click();
+      await expect(page).toHaveURL(/\/chi-so-766\?.*unit=13285/);
+      await page.goBack();
+    }
+
+    // The commune's screen as a PDF, with the time its figures were computed.
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ops-pdf').click()]);
+    expect(pdf.suggestedFilename()).toMatch(/^dieu-hanh-xa-13285-.*\.pdf$/);
+    const text = await opens(pdf);
+    expect(text).toContain('Phủ Lý');
+    expect(text).toContain('Tính lúc');
+  });
+
+  test('an agency enters an indicator actual with its evidence file', async ({ page, baseURL }) => {
+    // The administrator gives Sở Tư pháp an indicator of its own (through the API), to be entered with evidence.
+    const ctx = await request.newContext({ baseURL });
+    const login = await ctx.post('/api/auth/login', { data: { identifier: 'admin@ninhbinh.gov.vn', password: PASSWORD, totp: generateSync({ secret: TOTP_SECRET }) } });
+    expect(login.status()).toBe(200);
+    const code = `NB-E2E-${Date.now() % 100000}`;
+    const created = await ctx.post('/api/operations/indicators', {
+      headers: { 'x-csrf-token': (await login.json()).csrfToken },
+      data: { code, programme: 'NQ-01-2021', name: 'Tỷ lệ phiếu lý lịch tư pháp cấp trực tuyến', unit: 'percent', direction: 'up', ownerAgency: 'STP', legalBasis: 'Kế hoạch của Sở Tư pháp', source: 'entered', targets: [{ year: new Date().getFullYear(), value: 70 }] },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    await ctx.dispose();
+
+    await signIn(page, 'giamdoc.stp@ninhbinh.gov.vn', { totp: true });
+    await page.goto('/lam-viec/dieu-hanh/chuong-trinh');
+    await page.getByTestId(`enter-${code}`).click();
+    await page.getByTestId('actual-value').fill('75.5');
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('actual-evidence').click();
+    await (await chooser).setFiles({ name: 'bao-cao-quy-3.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await axe(page);
+    await page.getByTestId('actual-save').click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    const row = page.getByTestId(`ind-${code}`);
+    await expect(row).toContainText('75,5%');
+    await expect(row).toContainText('1 tệp minh chứng');
+    await expect(row).toContainText('Đạt');
   });
 
   test('the wall display refreshes itself, and the monthly report downloads and opens', async ({ page }) => {
@@ -41,21 +114,29 @@ test.describe('operations centre', () => {
     await expect(page).toHaveURL(/man-hinh=1/);
     await expect(page.getByText('tự làm mới mỗi 30 giây')).toBeVisible();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('monthly-pdf').click()]);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ops-e2e-'));
-    try {
-      const file = path.join(dir, 'report.pdf');
-      await download.saveAs(file);
-      execFileSync('pdftoppm', ['-png', '-r', '30', '-f', '1', '-l', '1', file, path.join(dir, 'p')]);
-      expect(readdirSync(dir).some((f) => f.endsWith('.png'))).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(await opens(download)).toContain('BÁO CÁO');
   });
 
-  test('an overdue task shows red with its words on the programme screen', async ({ page }) => {
+  test('a task becomes overdue and turns red, on the kanban, the timeline and the list', async ({ page }) => {
+    // NV-2026-02 is due in six days: move its deadline to yesterday in the server's database.
+    const db = await serverDb();
+    try {
+      const r = await db.query(`UPDATE ops_task SET due_on = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 1 WHERE code = 'NV-2026-02' AND done_at IS NULL`);
+      expect(r.rowCount).toBe(1);
+    } finally {
+      await db.end();
+    }
     await signIn(page, 'lanhdao@ninhbinh.gov.vn', { totp: true });
     await page.goto('/lam-viec/dieu-hanh/chuong-trinh');
     await page.getByRole('tab', { name: 'Nhiệm vụ' }).click();
+    const card = page.getByTestId('task-card-NV-2026-02');
+    await expect(page.getByTestId('kanban-overdue').getByTestId('task-card-NV-2026-02')).toBeVisible();
+    await expect(card).toContainText('Quá hạn');
+    await expect(card.locator('[data-rag="red"]')).toBeVisible();
+    await axe(page);
+    await page.getByTestId('task-view').getByText('Dòng thời gian').click();
+    await expect(page.getByTestId('timeline-NV-2026-02').locator('[data-rag="red"]')).toBeVisible();
+    await page.getByTestId('task-view').getByText('Danh sách').click();
     const row = page.getByTestId('task-NV-2026-01');
     await expect(row).toContainText('Quá hạn');
     await expect(row.locator('[data-rag="red"]')).toBeVisible();

@@ -68,10 +68,11 @@ function FigureCard({ f, big }: { f: Figure; big: boolean }) {
 const GROUPS: { id: string; keys: string[] }[] = [
   { id: 'dossiers', keys: ['dossiers.received', 'dossiers.onlineShare', 'dossiers.finished', 'dossiers.early', 'dossiers.onTime', 'dossiers.late', 'dossiers.onTimeRate', 'dossiers.open', 'dossiers.overdue', 'dossiers.overdueRate', 'dossiers.satisfaction', 'dossiers.index766'] },
   { id: 'petitions', keys: ['petitions.received', 'petitions.answered', 'petitions.answeredOnTime', 'petitions.onTimeRate', 'petitions.open', 'petitions.overdue', 'petitions.overdueRate', 'petitions.satisfaction'] },
+  { id: 'documents', keys: ['documents.issued', 'documents.signedShare', 'documents.received', 'documents.handled', 'documents.onTimeRate', 'documents.open', 'documents.overdue', 'documents.overdueRate'] },
 ];
-const MAP_KEYS = ['dossiers.onTimeRate', 'dossiers.received', 'dossiers.overdue', 'dossiers.onlineShare', 'petitions.received', 'petitions.overdue', 'petitions.onTimeRate', 'petitions.satisfaction'];
-const TREND_KEYS = ['dossiers.received', 'dossiers.finished', 'dossiers.onTimeRate', 'dossiers.onlineShare', 'petitions.received', 'petitions.onTimeRate'];
-const TABLE_KEYS = ['dossiers.received', 'dossiers.onTimeRate', 'dossiers.overdue', 'petitions.received', 'petitions.overdue', 'petitions.satisfaction'];
+const MAP_KEYS = ['dossiers.onTimeRate', 'dossiers.received', 'dossiers.overdue', 'dossiers.onlineShare', 'petitions.received', 'petitions.overdue', 'petitions.onTimeRate', 'petitions.satisfaction', 'documents.issued', 'documents.signedShare', 'documents.overdue'];
+const TREND_KEYS = ['dossiers.received', 'dossiers.finished', 'dossiers.onTimeRate', 'dossiers.onlineShare', 'petitions.received', 'petitions.onTimeRate', 'documents.issued', 'documents.received', 'documents.signedShare'];
+const TABLE_KEYS = ['dossiers.received', 'dossiers.onTimeRate', 'dossiers.overdue', 'petitions.received', 'petitions.overdue', 'petitions.satisfaction', 'documents.issued', 'documents.overdue'];
 
 /** The operations centre of one level, with drill-down to agencies and communes, trends, a map and a wall-display mode. */
 export function OperationsPage() {
@@ -127,6 +128,7 @@ export function OperationsPage() {
               <TextInput type="date" label={t('operations.from')} value={level.from || d.period.from} onChange={(e) => set({ from: e.currentTarget.value })} size="xs" />
               <TextInput type="date" label={t('operations.to')} value={level.to || d.period.to} onChange={(e) => set({ to: e.currentTarget.value })} size="xs" />
               <Switch label={t('operations.wall')} checked={wall} onChange={(e) => set({ 'man-hinh': e.currentTarget.checked ? '1' : null })} data-testid="ops-wall" />
+              <Button size="xs" variant="filled" component="a" href={`/api/operations/dashboard.pdf${qs ? `?${qs}` : ''}`} download data-testid="ops-pdf">{t('operations.pdf')}</Button>
             </Group>
           </Group>
           {wall && <Text size="sm" role="status">{t('operations.wallHint')}</Text>}

@@ -1,9 +1,10 @@
-import { Anchor, Select, Stack, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Anchor, Button, Group, NumberInput, Select, Stack, Table, Text } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { get } from '../api';
+import { allows, get, put } from '../api';
+import { useMe } from '../auth';
 import { ErrorAlert, Loading, Page, TableScroll } from '../ui';
 import { fmtValue } from './Operations';
 
@@ -13,12 +14,72 @@ interface Dti {
   indicators: (Node & { components: Node[] })[]; evidenced: number; components: number; ranks: { year: number; rank: number; of: number; score: number | null; source: string }[];
 }
 
+type Stage = 'self' | 'appraised' | 'final';
+const STAGES: Stage[] = ['self', 'appraised', 'final'];
+
+/** The assessment form: self-assessed, appraised and final scores (0–1) per main and component indicator. */
+function DtiForm({ d, onDone }: { d: Dti; onDone: () => void }) {
+  const { t } = useTranslation();
+  const nodes = d.indicators.flatMap((m) => [m as Node, ...m.components]);
+  const [values, setValues] = useState<Record<string, Record<Stage, number | string>>>(() =>
+    Object.fromEntries(nodes.map((n) => [n.code, { self: n.self ?? '', appraised: n.appraised ?? '', final: n.final ?? '' }])));
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const num = (v: number | string) => (v === '' || v === null ? null : Number(v));
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const scores = nodes
+        .filter((n) => STAGES.some((st) => num(values[n.code]![st]) !== n[st]))
+        .map((n) => ({ code: n.code, self: num(values[n.code]!.self), appraised: num(values[n.code]!.appraised), final: num(values[n.code]!.final) }));
+      if (scores.length) await put(`/api/operations/dti/${d.year}/scores`, { scores });
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Stack>
+      <Text size="sm">{t('operations.dtiFormHelp')}</Text>
+      <ErrorAlert error={error} />
+      <TableScroll label={t('operations.dtiForm')} minWidth={900}>
+        <Table data-testid="ops-dti-form">
+          <Table.Thead><Table.Tr><Table.Th>{t('operations.code')}</Table.Th><Table.Th>{t('operations.indicator')}</Table.Th>{STAGES.map((st) => <Table.Th key={st}>{t(`operations.stage.${st}`)}</Table.Th>)}</Table.Tr></Table.Thead>
+          <Table.Tbody>
+            {nodes.map((n) => (
+              <Table.Tr key={n.code}>
+                <Table.Td>{n.code}</Table.Td>
+                <Table.Td style={n.code.includes('.') ? { paddingLeft: 24 } : { fontWeight: 600 }}>{n.name}</Table.Td>
+                {STAGES.map((st) => (
+                  <Table.Td key={st}>
+                    <NumberInput size="xs" min={0} max={1} step={0.01} decimalScale={4} value={values[n.code]![st]} w={110}
+                      aria-label={`${n.code} ${t(`operations.stage.${st}`)}`} data-testid={`dti-${n.code}-${st}`}
+                      onChange={(v) => setValues((o) => ({ ...o, [n.code]: { ...o[n.code]!, [st]: v } }))} />
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </TableScroll>
+      <Group justify="flex-end"><Button onClick={save} loading={busy} data-testid="dti-save">{t('app.save')}</Button></Group>
+    </Stack>
+  );
+}
+
 /** The provincial DTI of a year: the framework in force, the three stages of scores, what congso evidences, the rank history. */
 export function OperationsDtiPage() {
   const { t } = useTranslation();
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const q = useQuery({ queryKey: ['operations', 'dti', year], queryFn: () => get<Dti>(`/api/operations/dti?year=${year}`) });
   const d = q.data;
+  const me = useMe();
+  const qc = useQueryClient();
+  const mayManage = allows(me.data, 'operations.dti.manage');
+  const [editing, setEditing] = useState(false);
   const row = (n: Node, sub: boolean) => (
     <Table.Tr key={n.code}>
       <Table.Td>{n.code}</Table.Td>
@@ -40,6 +101,8 @@ export function OperationsDtiPage() {
         <Stack>
           <Text>{t('operations.dtiFramework', { decision: d.framework.decision })} · {t('operations.dtiEvidenced', { n: d.evidenced, total: d.components })}</Text>
           <Text size="sm">{t('operations.dtiIndex')}: {t('operations.stage.self')} {fmtValue(d.index.self)} · {t('operations.stage.appraised')} {fmtValue(d.index.appraised)} · {t('operations.stage.final')} {fmtValue(d.index.final)}</Text>
+          {mayManage && !editing && <Button w="fit-content" variant="light" onClick={() => setEditing(true)} data-testid="dti-edit">{t('operations.dtiForm')}</Button>}
+          {editing && <DtiForm key={d.year} d={d} onDone={() => { setEditing(false); void qc.invalidateQueries({ queryKey: ['operations', 'dti'] }); }} />}
           <TableScroll label={t('operations.dti')} minWidth={900}>
             <Table striped data-testid="ops-dti">
               <Table.Thead><Table.Tr><Table.Th>{t('operations.code')}</Table.Th><Table.Th>{t('operations.indicator')}</Table.Th><Table.Th>{t('operations.weight')}</Table.Th><Table.Th>{t('operations.stage.self')}</Table.Th><Table.Th>{t('operations.stage.appraised')}</Table.Th><Table.Th>{t('operations.stage.final')}</Table.Th><Table.Th>{t('operations.congsoEvidence')}</Table.Th></Table.Tr></Table.Thead>

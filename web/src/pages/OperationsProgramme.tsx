@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, FileInput, Group, Modal, NumberInput, Paper, Progress, Select, Stack, Table, Tabs, Text, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, FileInput, Group, Modal, NumberInput, Paper, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Tabs, Text, Textarea, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -108,31 +108,136 @@ function IndicatorsTab() {
 
 const STATUS_COLOR = { done: 'teal.9', overdue: 'red.9', due_soon: 'yellow.4', on_track: 'blue.9' } as const;
 
+/** A progress report on a task with evidence files (the assigned agency). */
+function ReportForm({ task, onDone }: { task: Task; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [progress, setProgress] = useState<number | string>(task.progress);
+  const [note, setNote] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const evidence = await Promise.all(files.map(async (f) => ({ name: f.name, data: await toBase64(f) })));
+      await post(`/api/operations/tasks/${task.id}/reports`, { progress: Number(progress), note, evidence });
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Stack>
+      <Text size="sm">{task.code} — {task.title}</Text>
+      <NumberInput label={`${t('operations.progress')} (%)`} min={0} max={100} value={progress} onChange={setProgress} error={fieldError(error, 'progress')} required data-testid="report-progress" />
+      <Textarea label={t('operations.reportNote')} value={note} onChange={(e) => setNote(e.currentTarget.value)} error={fieldError(error, 'note')} required data-testid="report-note" />
+      <FileInput label={t('operations.evidence')} description={t('operations.evidenceHelp')} multiple value={files} onChange={setFiles} accept="application/pdf,image/jpeg,image/png,.xlsx" data-testid="report-evidence" />
+      <ErrorAlert error={error} />
+      <Group justify="flex-end"><Button onClick={submit} loading={busy} data-testid="report-save">{t('app.save')}</Button></Group>
+    </Stack>
+  );
+}
+
+const KANBAN: Task['status'][] = ['on_track', 'due_soon', 'overdue', 'done'];
+
+function TaskBadge({ x }: { x: Task }) {
+  const { t } = useTranslation();
+  return <Badge color={STATUS_COLOR[x.status]} autoContrast variant="filled" tt="none" data-rag={x.rag}>{t(`operations.taskStatus.${x.status}`)}</Badge>;
+}
+
+/** Tasks by due date on a line from the earliest to the latest deadline, today marked; overdue ones in red. */
+function Timeline({ items }: { items: Task[] }) {
+  const { t } = useTranslation();
+  const sorted = [...items].sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+  if (!sorted.length) return <Text>{t('app.none')}</Text>;
+  const day = (s: string) => Date.parse(`${s}T00:00:00Z`);
+  const today = new Date().toISOString().slice(0, 10);
+  const lo = Math.min(day(sorted[0]!.dueOn), day(today)) - 86_400_000 * 15;
+  const hi = Math.max(day(sorted[sorted.length - 1]!.dueOn), day(today)) + 86_400_000 * 15;
+  const at = (s: string) => `${(100 * (day(s) - lo)) / (hi - lo)}%`;
+  return (
+    <Stack gap={6} data-testid="ops-timeline" role="list" aria-label={t('operations.timeline')}>
+      <Text size="xs" c="dimmed">{new Date(lo).toISOString().slice(0, 10)} — {new Date(hi).toISOString().slice(0, 10)} · {t('operations.today')}: {today}</Text>
+      {sorted.map((x) => (
+        <div key={x.id} role="listitem" data-testid={`timeline-${x.code}`} style={{ display: 'grid', gridTemplateColumns: 'minmax(180px, 30%) 1fr', gap: 8, alignItems: 'center' }}>
+          <Text size="sm">{x.code} · {x.agency} · {x.dueOn} <TaskBadge x={x} /></Text>
+          <div style={{ position: 'relative', height: 18, background: 'var(--mantine-color-gray-1)', borderRadius: 4 }}>
+            <div style={{ position: 'absolute', left: 0, width: at(x.dueOn), top: 6, height: 6, borderRadius: 3, background: x.status === 'overdue' ? 'var(--mantine-color-red-9)' : x.status === 'done' ? 'var(--mantine-color-teal-9)' : 'var(--mantine-color-blue-9)', opacity: 0.35 }} />
+            <div title={`${x.dueOn} · ${x.progress}%`} style={{ position: 'absolute', left: at(x.dueOn), top: 1, width: 16, height: 16, marginLeft: -8, borderRadius: 8, background: x.status === 'overdue' ? 'var(--mantine-color-red-9)' : x.status === 'done' ? 'var(--mantine-color-teal-9)' : x.status === 'due_soon' ? 'var(--mantine-color-yellow-4)' : 'var(--mantine-color-blue-9)' }} />
+            <div aria-hidden style={{ position: 'absolute', left: at(today), top: -2, bottom: -2, width: 2, background: 'var(--mantine-color-gray-7)' }} />
+          </div>
+        </div>
+      ))}
+    </Stack>
+  );
+}
+
 function TasksTab() {
   const { t } = useTranslation();
+  const me = useMe();
+  const qc = useQueryClient();
+  const mayReport = allows(me.data, 'operations.programme.report');
+  const [view, setView] = useState('kanban');
+  const [reporting, setReporting] = useState<Task | null>(null);
   const q = useQuery({ queryKey: ['operations', 'tasks'], queryFn: () => get<{ items: Task[] }>('/api/operations/tasks') });
   if (q.isLoading) return <Loading />;
+  const items = q.data?.items ?? [];
+  const reportButton = (x: Task) => mayReport && x.status !== 'done' && (
+    <Button size="xs" variant="light" onClick={() => setReporting(x)} data-testid={`report-${x.code}`}>{t('operations.reportProgress')}</Button>
+  );
   return (
     <Stack>
       <ErrorAlert error={q.error} />
-      <TableScroll label={t('operations.tasks')} minWidth={900}>
-        <Table striped data-testid="ops-tasks">
-          <Table.Thead><Table.Tr><Table.Th>{t('operations.code')}</Table.Th><Table.Th>{t('operations.task')}</Table.Th><Table.Th>{t('operations.agency')}</Table.Th><Table.Th>{t('operations.due')}</Table.Th><Table.Th>{t('operations.progress')}</Table.Th><Table.Th>{t('operations.status')}</Table.Th></Table.Tr></Table.Thead>
-          <Table.Tbody>
-            {q.data?.items.map((x) => (
-              <Table.Tr key={x.id} data-testid={`task-${x.code}`}>
-                <Table.Td>{x.code}</Table.Td>
-                <Table.Td><Text size="sm">{x.title}</Text>{x.group && <Text size="xs" c="dimmed">{x.group.seq}. {x.group.name}</Text>}</Table.Td>
-                <Table.Td>{x.agency}</Table.Td>
-                <Table.Td>{x.dueOn}</Table.Td>
-                <Table.Td><Progress value={x.progress} aria-label={`${t('operations.progress')} ${x.progress}%`} /><Text size="xs">{x.progress}%</Text></Table.Td>
-                <Table.Td><Badge color={STATUS_COLOR[x.status]} autoContrast variant="filled" tt="none" data-rag={x.rag}>{t(`operations.taskStatus.${x.status}`)}</Badge></Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </TableScroll>
+      <SegmentedControl value={view} onChange={setView} aria-label={t('operations.taskView')} data={['kanban', 'timeline', 'table'].map((v) => ({ value: v, label: t(`operations.view.${v}`) }))} data-testid="task-view" w="fit-content" />
+      {view === 'kanban' && (
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} data-testid="ops-kanban">
+          {KANBAN.map((status) => (
+            <Paper key={status} withBorder p="xs" role="region" aria-label={t(`operations.taskStatus.${status}`)} data-testid={`kanban-${status}`}>
+              <Title order={3} size="h5" mb="xs">{t(`operations.taskStatus.${status}`)} ({items.filter((x) => x.status === status).length})</Title>
+              <Stack gap="xs">
+                {items.filter((x) => x.status === status).map((x) => (
+                  <Paper key={x.id} withBorder p="xs" data-testid={`task-card-${x.code}`} style={{ borderLeft: `4px solid var(--mantine-color-${x.rag === 'red' ? 'red-9' : x.rag === 'amber' ? 'yellow-4' : 'teal-9'})` }}>
+                    <Text size="sm" fw={600}>{x.code}</Text>
+                    <Text size="sm">{x.title}</Text>
+                    <Text size="xs">{x.agency} · {t('operations.due')}: {x.dueOn}</Text>
+                    <Progress value={x.progress} aria-label={`${t('operations.progress')} ${x.progress}%`} mt={4} />
+                    <Group justify="space-between" mt={4}><TaskBadge x={x} />{reportButton(x)}</Group>
+                    {x.lastNote && <Text size="xs" c="dimmed">{x.lastNote}</Text>}
+                  </Paper>
+                ))}
+              </Stack>
+            </Paper>
+          ))}
+        </SimpleGrid>
+      )}
+      {view === 'timeline' && <Timeline items={items} />}
+      {view === 'table' && (
+        <TableScroll label={t('operations.tasks')} minWidth={900}>
+          <Table striped data-testid="ops-tasks">
+            <Table.Thead><Table.Tr><Table.Th>{t('operations.code')}</Table.Th><Table.Th>{t('operations.task')}</Table.Th><Table.Th>{t('operations.agency')}</Table.Th><Table.Th>{t('operations.due')}</Table.Th><Table.Th>{t('operations.progress')}</Table.Th><Table.Th>{t('operations.status')}</Table.Th><Table.Th>{t('app.actions')}</Table.Th></Table.Tr></Table.Thead>
+            <Table.Tbody>
+              {items.map((x) => (
+                <Table.Tr key={x.id} data-testid={`task-${x.code}`}>
+                  <Table.Td>{x.code}</Table.Td>
+                  <Table.Td><Text size="sm">{x.title}</Text>{x.group && <Text size="xs" c="dimmed">{x.group.seq}. {x.group.name}</Text>}</Table.Td>
+                  <Table.Td>{x.agency}</Table.Td>
+                  <Table.Td>{x.dueOn}</Table.Td>
+                  <Table.Td><Progress value={x.progress} aria-label={`${t('operations.progress')} ${x.progress}%`} /><Text size="xs">{x.progress}%</Text></Table.Td>
+                  <Table.Td><TaskBadge x={x} /></Table.Td>
+                  <Table.Td>{reportButton(x)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableScroll>
+      )}
       <Group gap="xs">{['xlsx', 'csv'].map((f) => <Button key={f} size="xs" variant="light" component="a" href={`/api/operations/export/tasks?format=${f}`}>{t('operations.table.tasks')} (.{f})</Button>)}</Group>
+      <Modal opened={!!reporting} onClose={() => setReporting(null)} title={t('operations.reportProgress')}>
+        {reporting && <ReportForm task={reporting} onDone={() => { setReporting(null); void qc.invalidateQueries({ queryKey: ['operations'] }); }} />}
+      </Modal>
     </Stack>
   );
 }
