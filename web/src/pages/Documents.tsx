@@ -46,7 +46,7 @@ function DocTable({ items }: { items: Json[] }) {
               <Table.Td><Link to={`/lam-viec/van-ban/${d.id}`}>{d.docTypeName}: {d.summary}</Link></Table.Td>
               <Table.Td>{d.issuerName}</Table.Td>
               <Table.Td><Badge variant="light">{d.stateLabel}</Badge></Table.Td>
-              <Table.Td c={d.overdue ? 'red.9' : undefined}>{fmt(d.deadline)}</Table.Td>
+              <Table.Td c={d.overdue ? 'red.9' : undefined}>{fmt(d.deadline)}{d.overdue && <> <Badge color="red.9" size="sm">{t('documents.overdue')}</Badge></>}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -105,9 +105,17 @@ function EdxmlOrigin({ id }: { id: string }) {
 }
 
 function DocList({ box, q }: { box: string; q: string }) {
-  const list = useQuery({ queryKey: ['documents', box, q], queryFn: () => get<{ items: Json[] }>(`/api/documents?box=${box}&q=${encodeURIComponent(q)}`) });
+  const { t } = useTranslation();
+  const list = useQuery({ queryKey: ['documents', box, q], queryFn: () => get<{ items: Json[]; total: number; totalCapped?: boolean }>(`/api/documents?box=${box}&q=${encodeURIComponent(q)}`) });
   if (list.error) return <ErrorAlert error={list.error} />;
-  return list.data ? <DocTable items={list.data.items} /> : <Loading />;
+  if (!list.data) return <Loading />;
+  return (
+    <Stack gap="xs">
+      {/* Counts stop at a cap on large provinces (search.repo.ts): "1000 or more". */}
+      <Text size="sm" c="dimmed" data-testid="doc-count">{t(list.data.totalCapped ? 'documents.foundMore' : 'documents.found', { n: list.data.total })}</Text>
+      <DocTable items={list.data.items} />
+    </Stack>
+  );
 }
 
 function DraftForm({ incoming }: { incoming?: boolean }) {
@@ -215,7 +223,14 @@ export function DocumentPage() {
   const { t } = useTranslation();
   const { id } = useParams();
   const qc = useQueryClient();
-  const d = useQuery({ queryKey: ['document', id], queryFn: () => get<Json>(`/api/documents/${id}`) });
+  const d = useQuery({
+    queryKey: ['document', id], queryFn: () => get<Json>(`/api/documents/${id}`),
+    // While the scan's text is being recognised, the progress is read again every 3 seconds.
+    refetchInterval: (query) => (['queued', 'running'].includes((query.state.data as Json | undefined)?.ocr?.status) ? 3000 : false),
+  });
+  const [replyId, setReplyId] = useState<string | null>(null);
+  const canFinish = !!d.data?.allowedActions.some((a: Json) => a.action === 'finish');
+  const replies = useQuery({ queryKey: ['reply-candidates', id], enabled: canFinish, queryFn: () => get<{ items: Json[] }>(`/api/documents?box=outgoing&state=issued,dispatched&limit=50`) });
   const me = useMe();
   const [note, setNote] = useState('');
   const [p12, setP12] = useState<File | null>(null);
@@ -243,7 +258,7 @@ export function DocumentPage() {
       if (a === 'sign') return post(`/api/documents/${id}/sign`, { p12: p12 ? await b64(p12) : '', password }, key());
       if (a === 'issue' || a === 'dispatch' || a === 'register') return post(`/api/documents/${id}/${a}`, {}, key());
       if (a === 'assign') return post(`/api/documents/${id}/assign`, { leadId: lead, deadlineDays: Number(days), ...(note ? { note } : {}) }, key());
-      return post(`/api/documents/${id}/actions/${a}`, note ? { note } : {}, key());
+      return post(`/api/documents/${id}/actions/${a}`, { ...(note ? { note } : {}), ...(a === 'finish' && replyId ? { replyId } : {}) }, key());
     });
   return (
     <Page title={`${doc.docTypeName}${doc.numberSymbol ? ' ' + doc.numberSymbol : ''}`}>
@@ -254,8 +269,14 @@ export function DocumentPage() {
         {doc.urgencyMark && <Badge color="red.9">{doc.urgencyMark}</Badge>}
         {doc.secrecyMark && <Badge color="dark">{doc.secrecyMark}</Badge>}
         {doc.registerNumber && <Badge variant="outline">{t('documents.registerNumber')}: {doc.registerNumber}</Badge>}
-        {doc.deadline && <Badge variant="outline" color={doc.overdue ? 'red' : 'blue'}>{t('documents.deadline')}: {fmt(doc.deadline)}</Badge>}
+        {doc.deadline && <Badge variant="outline" color={doc.overdue ? 'red.9' : 'blue.9'}>{t('documents.deadline')}: {fmt(doc.deadline)}{doc.overdue ? ` — ${t('documents.overdue')}` : ''}</Badge>}
       </Group>
+      {doc.ocr && (
+        <Alert color={doc.ocr.status === 'failed' ? 'orange' : 'blue'} data-testid="doc-ocr" role="status">
+          {t(`documents.ocr.${doc.ocr.status}`, { percent: doc.ocr.percent, done: doc.ocr.pagesDone, total: doc.ocr.pagesTotal, error: doc.ocr.error ?? '' })}
+        </Alert>
+      )}
+      {doc.reply && <Text>{t('documents.reply')}: <Link to={`/lam-viec/van-ban/${doc.reply.id}`}>{doc.reply.numberSymbol} — {doc.reply.summary}</Link></Text>}
       {doc.direction === 'incoming' && <EdxmlOrigin id={id!} />}
       {doc.duplicates.length > 0 && <Alert color="orange" role="alert">{t('documents.duplicate')}: {doc.duplicates.map((x: Json) => `${x.numberSymbol} (${x.registerNumber ?? '—'})`).join(', ')}</Alert>}
       {doc.currentVersionId && <Button component="a" variant="light" href={`/api/documents/${id}/pdf`} target="_blank" w="fit-content">{t('documents.openPdf')}</Button>}
@@ -267,6 +288,12 @@ export function DocumentPage() {
               <FileInput label={t('documents.p12')} accept=".p12,.pfx" value={p12} onChange={setP12} />
               <PasswordInput label={t('documents.p12Password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
             </Group>
+          )}
+          {canFinish && replies.data && (
+            <Select
+              label={t('documents.reply')} description={t('documents.replyHelp')} clearable searchable w="fit-content" miw={320}
+              data={replies.data.items.map((r) => ({ value: r.id, label: `${r.numberSymbol ?? ''} — ${r.summary}` }))} value={replyId} onChange={setReplyId}
+            />
           )}
           {canAssign && handlers.data && (
             <Group align="end">
@@ -298,6 +325,12 @@ export function DocumentPage() {
         <>
           <Text fw={700}>{t('documents.recipients')}</Text>
           <Recipients items={doc.recipients} />
+        </>
+      )}
+      {doc.history.some((h: Json) => h.action === 'comment') && (
+        <>
+          <Text fw={700}>{t('documents.opinions')}</Text>
+          <ul data-testid="doc-opinions">{doc.history.filter((h: Json) => h.action === 'comment').map((h: Json) => <li key={h.seq}>{fmt(h.at)} — {h.actor}: {h.note}</li>)}</ul>
         </>
       )}
       <Text fw={700}>{t('documents.history')}</Text>
