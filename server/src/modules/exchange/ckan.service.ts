@@ -1,5 +1,5 @@
 import type { Kernel } from '../../kernel/index.js';
-import { type CkanOrganization, datasetOfResource, organizationOf, packageOf, paramError } from './ckan.js';
+import { type CkanOrganization, datasetOfResource, organizationOf, orgName, packageOf, paramError } from './ckan.js';
 import type { DatasetField } from './datasets.js';
 import { exchangeErrors } from './errors.js';
 import * as repo from './opendata.repo.js';
@@ -204,3 +204,46 @@ export async function datastoreSearch(
 }
 
 
+
+// ——— organization_show, resource_show, status_show ———
+
+/** One publishing agency by name (agency code in lower case) or id, with its datasets when asked. */
+export async function organizationShow(k: Kernel, p: { id: string; include_datasets: boolean }) {
+  const all = await repo.datasets(k.db);
+  const id = p.id.trim();
+  const mine = all.filter((d) => orgName(d.publisher) === id.toLowerCase());
+  let org = mine.length ? await organizationOf(k, mine[0]!.publisher) : undefined;
+  if (!org) {
+    // By id (the agency's uuid): only an agency that publishes something is an organization here.
+    for (const code of new Set(all.map((d) => d.publisher))) {
+      const o = await organizationOf(k, code);
+      if (o.id === id) {
+        org = o;
+        mine.push(...all.filter((d) => d.publisher === code));
+        break;
+      }
+    }
+  }
+  if (!org) throw exchangeErrors.organizationNotFound(id.slice(0, 100));
+  return {
+    ...org, package_count: mine.length, users: [], extras: [], groups: [], tags: [],
+    ...(p.include_datasets ? { packages: mine.slice(0, 1000).map((d) => packageOf(k, d, org!)) } : {}),
+  };
+}
+
+/** One resource (CSV or JSON of a dataset), as in package_show's resources. */
+export async function resourceShow(k: Kernel, id: string) {
+  const m = /^(.+)-(csv|json)$/.exec(id);
+  const d = m ? await repo.dataset(k.db, m[1]!) : undefined;
+  if (!m || !d) throw exchangeErrors.resourceNotFound(id.slice(0, 120));
+  return packageOf(k, d, await organizationOf(k, d.publisher)).resources.find((r) => r.id === id)!;
+}
+
+/** What CKAN clients read to recognise the site and its API. */
+export function statusShow(k: Kernel) {
+  return {
+    site_title: 'Cổng dữ liệu mở — Cổng số Ninh Bình', site_description: 'Dữ liệu mở sinh từ dữ liệu vận hành, không có dữ liệu cá nhân',
+    site_url: k.config.publicUrl, ckan_version: '2.10.0', error_emails_to: null, locale_default: 'vi',
+    extensions: ['datastore', 'dcat'],
+  };
+}

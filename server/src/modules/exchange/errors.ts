@@ -2,6 +2,7 @@ import { AppError, defineErrors } from '../../kernel/errors.js';
 
 defineErrors({
   EXCHANGE_DATASET_NOT_FOUND: { status: 404, vi: 'Không tìm thấy bộ dữ liệu {id}', en: 'No dataset {id}' },
+  EXCHANGE_ORGANIZATION_NOT_FOUND: { status: 404, vi: 'Không tìm thấy cơ quan công bố dữ liệu {id}', en: 'No publishing organization {id}' },
   EXCHANGE_RESOURCE_NOT_FOUND: { status: 404, vi: 'Không tìm thấy tài nguyên dữ liệu {id}', en: 'No resource {id}' },
   EXCHANGE_DATASET_PERSONAL_DATA: {
     status: 422,
@@ -27,6 +28,7 @@ defineErrors({
 /** Factories for the exchange module's codes. */
 export const exchangeErrors = {
   datasetNotFound: (id: string) => new AppError('EXCHANGE_DATASET_NOT_FOUND', { id }),
+  organizationNotFound: (id: string) => new AppError('EXCHANGE_ORGANIZATION_NOT_FOUND', { id }),
   resourceNotFound: (id: string) => new AppError('EXCHANGE_RESOURCE_NOT_FOUND', { id }),
   personalData: (id: string, field: string, row: number) => new AppError('EXCHANGE_DATASET_PERSONAL_DATA', { id, field, row }),
   runNotFound: (id: string | number) => new AppError('EXCHANGE_RUN_NOT_FOUND', { id }),

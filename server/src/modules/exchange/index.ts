@@ -23,6 +23,7 @@ import { partnerDossierStatusRoute } from './routes/partner-dossier-status.js';
 import { subscriptionCreateRoute } from './routes/subscription-create.js';
 import { subscriptionDeliveriesRoute } from './routes/subscription-deliveries.js';
 import { jwksRoute } from './routes/jwks.js';
+import { ckanShowRoutes } from './routes/ckan-show.js';
 import { adminExchangeRoutes } from './routes/admin-exchange.js';
 import { registerGrantClock, registerWebhooks } from './partner.service.js';
 import { partnerFigures, verifyLog } from './exchange-log.js';
@@ -48,6 +49,7 @@ export const exchangeModule: Module = {
     ckanPackageShowRoute(app, k);
     ckanOrganizationListRoute(app, k);
     ckanDatastoreSearchRoute(app, k);
+    ckanShowRoutes(app, k);
     dcatRoutes(app, k);
     openDataDownloadRoute(app, k);
     openDataPagesRoutes(app, k);

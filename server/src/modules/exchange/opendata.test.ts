@@ -318,9 +318,60 @@ describe('CKAN Action API', () => {
     expect((await action('datastore_search')).body.error.resource_id).toEqual(['Trường này là bắt buộc']);
   });
 
+  it('datastore_search: total_estimation_threshold as CKAN (an estimate above it, total_was_estimated), exact below; huge or hostile input a clear 409', async () => {
+    const all = (await action('datastore_search', 'resource_id=thu-tuc-hanh-chinh&limit=1')).body.result;
+    expect(all.total_was_estimated).toBe(false);
+    const filter = enc('{"cap_thuc_hien":["Cấp tỉnh","Cấp xã","Cấp huyện"]}');
+    const exact = (await action('datastore_search', `resource_id=thu-tuc-hanh-chinh&limit=1&filters=${filter}`)).body.result;
+    expect(exact.total_was_estimated).toBe(false);
+    const est = (await action('datastore_search', `resource_id=thu-tuc-hanh-chinh&limit=1&filters=${filter}&total_estimation_threshold=0`)).body.result;
+    expect(est.total_was_estimated).toBe(true);
+    expect(est.total).toBeGreaterThan(0);
+    expect(est.records).toHaveLength(1);
+    // A deep offset past the end is an empty page, not an error; the count stays right.
+    const past = (await action('datastore_search', `resource_id=thu-tuc-hanh-chinh&limit=5&offset=${all.total + 10}&filters=${filter}`)).body.result;
+    expect(past).toMatchObject({ records: [], total: exact.total });
+    for (const [param, value] of [['limit', '10001'], ['limit', '-1'], ['offset', '1e12'], ['total_estimation_threshold', '-5'], ['q', 'x'.repeat(201)],
+      ['filters', JSON.stringify({ tong_phi_le_phi: '1e400' })], ['filters', JSON.stringify({ tong_phi_le_phi: 99999999999999999999 })],
+      ['sort', 'tong_phi_le_phi desc nulls first'], ['sort', '"ma_thu_tuc" asc, pg_sleep(1)'], ['fields', '_full_text']] as const) {
+      const r = await action('datastore_search', `resource_id=thu-tuc-hanh-chinh&${param}=${enc(value)}`);
+      expect(r.status, `${param}=${value}`).toBe(409);
+      expect(r.body.success).toBe(false);
+      expect(JSON.stringify(r.body), `${param}=${value}`).not.toMatch(/open_data_store|SELECT|syntax error|postgres/i);
+    }
+    // Injection in q is only text to look for.
+    for (const q of ["'; DROP TABLE open_dataset; --", '.*', '\\m(', ') OR 1=1 --']) {
+      const r = await action('datastore_search', `resource_id=thu-tuc-hanh-chinh&q=${enc(q)}`);
+      expect(r.status, q).toBe(200);
+      expect(r.body.result.total, q).toBe(0);
+    }
+    expect((await action('package_show', 'id=thu-tuc-hanh-chinh')).status).toBe(200);
+  });
+
+  it('organization_show, resource_show and status_show answer as CKAN', async () => {
+    const org = (await action('organization_show', 'id=vpub&include_datasets=true')).body;
+    expect(org.success).toBe(true);
+    expect(org.result).toMatchObject({ name: 'vpub', is_organization: true, type: 'organization' });
+    expect(org.result.package_count).toBe(org.result.packages.length);
+    expect(org.result.packages.every((p: Json) => p.organization.name === 'vpub')).toBe(true);
+    const byId = (await action('organization_show', `id=${org.result.id}`)).body.result;
+    expect(byId).toMatchObject({ name: 'vpub', package_count: org.result.package_count });
+    expect(byId.packages).toBeUndefined();
+    const none = await action('organization_show', 'id=khong-co');
+    expect(none.status).toBe(404);
+    expect(none.body.error.__type).toBe('Not Found Error');
+    const res = (await action('resource_show', 'id=thu-tuc-hanh-chinh-csv')).body.result;
+    const pkg = (await action('package_show', 'id=thu-tuc-hanh-chinh')).body.result;
+    expect(res).toEqual(pkg.resources[0]);
+    expect(res).toMatchObject({ format: 'CSV', datastore_active: true, package_id: 'thu-tuc-hanh-chinh' });
+    for (const id of ['thu-tuc-hanh-chinh', 'khong-co-csv', 'thu-tuc-hanh-chinh-xlsx']) expect((await action('resource_show', `id=${id}`)).status, id).toBe(404);
+    const status = (await action('status_show')).body.result;
+    expect(status).toMatchObject({ ckan_version: expect.stringMatching(/^2\.\d+/), extensions: expect.arrayContaining(['datastore']) });
+  });
+
   it('shows every action in the OpenAPI document', async () => {
     const doc = (await get('/api/openapi.json')).json();
-    for (const a of ['package_list', 'package_search', 'package_show', 'organization_list', 'datastore_search']) {
+    for (const a of ['package_list', 'package_search', 'package_show', 'organization_list', 'organization_show', 'resource_show', 'status_show', 'datastore_search']) {
       expect(doc.paths[`/api/3/action/${a}`]?.get, a).toBeDefined();
       expect(doc.paths[`/api/3/action/${a}`]?.post, a).toBeDefined();
     }
