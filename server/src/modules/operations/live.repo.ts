@@ -91,8 +91,13 @@ export async function bumpDaily(db: Executor, key: DailyKey, inc: Partial<Record
 }
 
 export async function bumpOpen(db: Executor, kind: Kind, unitPath: string, agencyKey: string, dueDay: string, n: number): Promise<void> {
-  await sql`INSERT INTO ops_open (kind, unit_path, agency_key, due_day, n) VALUES (${kind}, ${unitPath}, ${agencyKey}, ${dueDay}::date, ${n})
-    ON CONFLICT (kind, unit_path, agency_key, due_day) DO UPDATE SET n = ops_open.n + excluded.n`.execute(db);
+  await sql`WITH o AS (
+      INSERT INTO ops_open (kind, unit_path, agency_key, due_day, n) VALUES (${kind}, ${unitPath}, ${agencyKey}, ${dueDay}::date, ${n})
+      ON CONFLICT (kind, unit_path, agency_key, due_day) DO UPDATE SET n = ops_open.n + excluded.n
+      RETURNING 1
+    )
+    INSERT INTO ops_open_total (kind, unit_path, agency_key, n) VALUES (${kind}, ${unitPath}, ${agencyKey}, ${n})
+    ON CONFLICT (kind, unit_path, agency_key) DO UPDATE SET n = ops_open_total.n + excluded.n`.execute(db);
 }
 
 export type Sums = Record<DailyCounter, number> & { received_online: number };
@@ -157,14 +162,17 @@ export async function sums(db: Executor, kind: Kind, from: string, to: string, s
 export type OpenRow = { kind: Kind; dim: 'total' | 'commune' | 'agency'; key: string | null; open: number; overdue: number };
 
 /**
- * Open now, and open past the due time now, of every kind: days before today
- * from ops_open, today's few from ops_fact (by its partial index); with
+ * Open now, and open past the due time now, of every kind: the open total
+ * (ops_open_total) less those due from today on (ops_open, a short range by its
+ * due-day index), plus today's past-due few from ops_fact (partial index); with
  * `children`, also per commune and per agency. One statement.
  */
 export async function openGroups(db: Executor, today: string, now: Date, s: Scope, children: boolean): Promise<OpenRow[]> {
   const sets = sql`(kind), (kind, u), (kind, a)`;
   const r = await sql<OpenRow>`WITH x AS (
-      SELECT kind, n AS open, CASE WHEN due_day < ${today}::date THEN n ELSE 0 END AS overdue, unit_path, agency_key FROM ops_open WHERE ${scopeSql(s)}
+      SELECT kind, n AS open, n AS overdue, unit_path, agency_key FROM ops_open_total WHERE ${scopeSql(s)}
+      UNION ALL
+      SELECT kind, 0, -n, unit_path, agency_key FROM ops_open WHERE due_day >= ${today}::date AND ${scopeSql(s)}
       UNION ALL
       SELECT kind, 0, 1, unit_path, agency_key FROM ops_fact WHERE open AND due_at IS NOT NULL
         AND (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = ${today}::date AND due_at < ${now} AND ${scopeSql(s)}
@@ -189,7 +197,9 @@ export async function screenRows(db: Executor, from: string, to: string, today: 
       FROM x GROUP BY GROUPING SETS ((kind), (kind, channel), (kind, u), (kind, a))
     ),
     o AS (
-      SELECT kind, n AS open, CASE WHEN due_day < ${today}::date THEN n ELSE 0 END AS overdue, unit_path, agency_key FROM ops_open WHERE ${scopeSql(s)}
+      SELECT kind, n AS open, n AS overdue, unit_path, agency_key FROM ops_open_total WHERE ${scopeSql(s)}
+      UNION ALL
+      SELECT kind, 0, -n, unit_path, agency_key FROM ops_open WHERE due_day >= ${today}::date AND ${scopeSql(s)}
       UNION ALL
       SELECT kind, 0, 1, unit_path, agency_key FROM ops_fact WHERE open AND due_at IS NOT NULL
         AND (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = ${today}::date AND due_at < ${now} AND ${scopeSql(s)}
