@@ -112,7 +112,7 @@ function DocList({ box, q }: { box: string; q: string }) {
   return (
     <Stack gap="xs">
       {/* Counts stop at a cap on large provinces (search.repo.ts): "1000 or more". */}
-      <Text size="sm" c="dimmed" data-testid="doc-count">{t(list.data.totalCapped ? 'documents.foundMore' : 'documents.found', { n: list.data.total })}</Text>
+      <Text size="sm" data-testid="doc-count">{t(list.data.totalCapped ? 'documents.foundMore' : 'documents.found', { n: list.data.total })}</Text>
       <DocTable items={list.data.items} />
     </Stack>
   );
