@@ -138,16 +138,16 @@ function linkOf(key: FigureKey, q: { from: string; to: string; level: Level }): 
     case 'documents.issued':
     case 'documents.signed':
     case 'documents.signedShare':
-      return '/lam-viec/van-ban?tab=di';
+      return '/lam-viec/van-ban?tab=outgoing';
     case 'documents.received':
     case 'documents.handled':
     case 'documents.handledOnTime':
     case 'documents.onTimeRate':
     case 'documents.open':
-      return '/lam-viec/van-ban?tab=den';
+      return '/lam-viec/van-ban?tab=incoming';
     case 'documents.overdue':
     case 'documents.overdueRate':
-      return '/lam-viec/van-ban?tab=den&overdue=1';
+      return '/lam-viec/van-ban?tab=incoming&overdue=1';
     default:
       return '/lam-viec/phan-anh';
   }
