@@ -1,12 +1,14 @@
 import type { Kernel } from '../../kernel/index.js';
 import { findUnitByCode, getAgency } from '../org/index.js';
 import { index766, listProcedureSummaries, monthlyDossierCounts } from '../services/index.js';
+import { reportFactsPage } from '../feedback/index.js';
 import { type DatasetField, registerDataset, type Row } from './datasets.js';
 
 /**
- * The datasets congso publishes from its own modules. Petitions and answers
- * (feedback module) and programme indicators (operations) register theirs
- * from their own modules through `registerDataset`.
+ * The datasets congso publishes from its own modules. Petition statistics are
+ * built here from the feedback module's public counting facts; programme
+ * indicators (operations) are registered by that module through
+ * `registerDataset`.
  */
 
 const f = (id: string, type: DatasetField['type'], label: string, labelEn: string): DatasetField => ({ id, type, label, labelEn });
@@ -110,6 +112,36 @@ async function scores766(k: Kernel): Promise<Row[]> {
   return out;
 }
 
+const KIND_LABEL: Record<string, string> = { pakn: 'Phản ánh, kiến nghị', complaint: 'Khiếu nại', denunciation: 'Tố cáo' };
+const CHANNEL_LABEL: Record<string, string> = { web: 'Cổng thông tin', app: 'Ứng dụng di động', open311: 'Open311', hotline: 'Đường dây nóng', desk: 'Trực tiếp', email: 'Thư điện tử' };
+
+/** Petitions by month, kind and channel, 24 months: received, answered, answered on time, late, ratings. Counts only. */
+async function petitionStats(k: Kernel): Promise<Row[]> {
+  const months = new Set(lastMonths(24));
+  const by = new Map<string, Row & { tiep_nhan: number; da_tra_loi: number; tra_loi_dung_han: number; qua_han: number; luot_danh_gia: number; hai_long: number }>();
+  for (let offset = 0; ; offset += 1000) {
+    const page = await reportFactsPage(k, offset, 1000);
+    for (const r of page) {
+      const month = new Date(new Date(r.createdAt).getTime() + 7 * 3_600_000).toISOString().slice(0, 7);
+      if (!months.has(month)) continue;
+      const key = `${month}|${r.kind}|${r.channel}`;
+      let row = by.get(key);
+      if (!row) {
+        row = { thang: month, loai: KIND_LABEL[r.kind] ?? r.kind, kenh: CHANNEL_LABEL[r.channel] ?? r.channel, tiep_nhan: 0, da_tra_loi: 0, tra_loi_dung_han: 0, qua_han: 0, luot_danh_gia: 0, hai_long: 0 };
+        by.set(key, row);
+      }
+      row.tiep_nhan++;
+      if (r.answeredAt) row.da_tra_loi++;
+      if (r.answeredAt && !r.breached) row.tra_loi_dung_han++;
+      if (r.breached) row.qua_han++;
+      if (r.rating) row.luot_danh_gia++;
+      if (r.rating === 'satisfied') row.hai_long++;
+    }
+    if (page.length < 1000) break;
+  }
+  return [...by.values()].sort((a, b) => `${a.thang}${a.loai}${a.kenh}`.localeCompare(`${b.thang}${b.loai}${b.kenh}`));
+}
+
 export function registerBuiltinDatasets(k: Kernel): void {
   registerDataset(k, {
     id: 'thu-tuc-hanh-chinh',
@@ -191,5 +223,30 @@ export function registerBuiltinDatasets(k: Kernel): void {
     ],
     chart: { label: 'thang', value: 'diem' },
     rows: scores766,
+  });
+  registerDataset(k, {
+    id: 'phan-anh-kien-nghi-theo-thang',
+    title: { vi: 'Thống kê phản ánh, kiến nghị theo tháng, loại và kênh tiếp nhận', en: 'Petitions by month, kind and channel' },
+    description: {
+      vi: 'Số phản ánh, kiến nghị, khiếu nại, tố cáo tiếp nhận, đã trả lời, trả lời đúng hạn, quá hạn, lượt đánh giá và hài lòng, theo tháng, loại và kênh, 24 tháng gần nhất. Chỉ có số liệu tổng hợp, không có thông tin người gửi.',
+      en: 'Petitions, complaints and denunciations received, answered, answered on time, late, rated and satisfied, per month, kind and channel over the last 24 months. Counts only, nothing about the senders.',
+    },
+    licence: 'CC-BY-4.0',
+    frequency: 'daily',
+    publisher: 'VPUB',
+    tags: ['phản ánh kiến nghị', 'thống kê'],
+    fields: [
+      f('thang', 'text', 'Tháng', 'Month'),
+      f('loai', 'text', 'Loại', 'Kind'),
+      f('kenh', 'text', 'Kênh tiếp nhận', 'Channel'),
+      f('tiep_nhan', 'int', 'Tiếp nhận', 'Received'),
+      f('da_tra_loi', 'int', 'Đã trả lời', 'Answered'),
+      f('tra_loi_dung_han', 'int', 'Trả lời đúng hạn', 'Answered on time'),
+      f('qua_han', 'int', 'Quá hạn', 'Late'),
+      f('luot_danh_gia', 'int', 'Lượt đánh giá', 'Ratings'),
+      f('hai_long', 'int', 'Hài lòng', 'Satisfied'),
+    ],
+    chart: { label: 'thang', value: 'tiep_nhan' },
+    rows: petitionStats,
   });
 }

@@ -54,15 +54,21 @@ beforeAll(async () => {
   expect(sub.statusCode, sub.body).toBeLessThan(300);
   const rec = await env.app.inject({ method: 'POST', url: `/api/dossiers/${sub.json().id}/actions/receive`, payload: {}, headers: { ...leader.headers, 'idempotency-key': `k-${randomUUID()}` } });
   expect(rec.statusCode, rec.body).toBeLessThan(300);
+  // A petition of the citizen: counted in the petition statistics, never shown there.
+  const report = await env.app.inject({
+    method: 'POST', url: '/api/feedback/reports', headers: { ...citizen.headers, 'idempotency-key': `k-${randomUUID()}` },
+    payload: { categoryCode: 'trat_tu_do_thi', title: 'Ổ gà trước số 5 phố Lê Lợi', body: 'Ổ gà sâu trước số 5 phố Lê Lợi, liên hệ 0912345678.', unitCode: '13285' },
+  });
+  expect(report.statusCode, report.body).toBe(201);
 });
 afterAll(() => env.close());
 
 describe('open-data generation', () => {
   it('generates every registered dataset from live data as an outbox job, with progress', async () => {
     const run = await regenerate();
-    // The three built-in datasets and the one the operations module registers.
-    expect(run).toMatchObject({ status: 'done', total: 4, done: 4, errors: [], current: null });
-    expect([...run.changed].sort()).toEqual(['chi-so-766', 'chi-tieu-chuyen-doi-so', 'ho-so-theo-don-vi-thang', 'thu-tuc-hanh-chinh']);
+    // The four built-in datasets and the one the operations module registers.
+    expect(run).toMatchObject({ status: 'done', total: 5, done: 5, errors: [], current: null });
+    expect([...run.changed].sort()).toEqual(['chi-so-766', 'chi-tieu-chuyen-doi-so', 'ho-so-theo-don-vi-thang', 'phan-anh-kien-nghi-theo-thang', 'thu-tuc-hanh-chinh']);
     // The procedures dataset is the live catalogue, row for row.
     const procedures = (await get('/api/procedures?limit=1')).json().total;
     const show = await action('package_show', 'id=thu-tuc-hanh-chinh');
@@ -80,11 +86,14 @@ describe('open-data generation', () => {
   it('publishes no personal data: the applicant is in the database but in no download', async () => {
     const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM dossier WHERE applicant->>'name' = ${CITIZEN.name}`.execute(env.k.db);
     expect(stored.rows[0]!.n).toBeGreaterThan(0);
-    for (const id of ['thu-tuc-hanh-chinh', 'ho-so-theo-don-vi-thang', 'chi-so-766']) {
+    const petitions = (await get('/api/open-data/datasets/phan-anh-kien-nghi-theo-thang/data.json')).json();
+    expect(petitions.records.reduce((a: number, r: Json) => a + r.tiep_nhan, 0)).toBeGreaterThanOrEqual(1);
+    expect(petitions.records.find((r: Json) => r.loai === 'Phản ánh, kiến nghị' && r.kenh === 'Cổng thông tin')).toBeDefined();
+    for (const id of ['thu-tuc-hanh-chinh', 'ho-so-theo-don-vi-thang', 'chi-so-766', 'phan-anh-kien-nghi-theo-thang']) {
       for (const file of ['data.csv', 'data.json']) {
         const body = (await get(`/api/open-data/datasets/${id}/${file}`)).body;
         expect(body.length).toBeGreaterThan(100);
-        for (const secret of [CITIZEN.name, CITIZEN.id, CITIZEN.email, '0912345678', 'Lê Lợi']) expect(body, `${id}/${file}`).not.toContain(secret);
+        for (const secret of [CITIZEN.name, CITIZEN.id, CITIZEN.email, '0912345678', 'Lê Lợi', 'Ổ gà']) expect(body, `${id}/${file}`).not.toContain(secret);
       }
     }
     const tables = await sql<{ t: string }>`SELECT store_table AS t FROM open_dataset WHERE store_table IS NOT NULL`.execute(env.k.db);
@@ -221,7 +230,7 @@ describe('CKAN Action API', () => {
     const total = all.body.result.count;
     expect(total).toBe((await action('package_list')).body.result.length);
     expect(all.body.result.results).toHaveLength(total);
-    const byWord = await action('package_search', 'q=ho%20so%20thang');
+    const byWord = await action('package_search', 'q=ho%20so%20don%20vi%20thang');
     expect(byWord.body.result.results.map((p: Json) => p.name)).toEqual(['ho-so-theo-don-vi-thang']);
     const tag = await action('package_search', `fq=${enc('tags:"chỉ số 766"')}`);
     expect(tag.body.result.results.map((p: Json) => p.name)).toEqual(['chi-so-766']);
@@ -263,7 +272,7 @@ describe('CKAN Action API', () => {
     const names = (await action('organization_list')).body.result;
     expect(names).toEqual(['skhcn', 'stp', 'vpub']);
     const full = (await action('organization_list', 'all_fields=true&sort=package_count%20desc')).body.result;
-    expect(full[0]).toMatchObject({ name: 'vpub', title: 'Văn phòng Ủy ban nhân dân tỉnh', package_count: 3, is_organization: true });
+    expect(full[0]).toMatchObject({ name: 'vpub', title: 'Văn phòng Ủy ban nhân dân tỉnh', package_count: 4, is_organization: true });
   });
 
   it('datastore_search: fields, records, total, filters, q, sort, paging and _links', async () => {
