@@ -211,6 +211,32 @@ describe('petition and document webhooks', () => {
     });
   });
 
+  it('the administrator follows subscriptions and deliveries and replays one; nobody else may', async () => {
+    const partners = await call(admin, 'GET', '/api/admin/exchange/partners');
+    expect(partners.status).toBe(200);
+    const p = partners.body.items.find((x: Json) => x.identifier === 'GOV/000.00.00.H40/LGSP-PAKN');
+    const subsList = await call(admin, 'GET', `/api/admin/exchange/partners/${p.id}/subscriptions`);
+    expect(subsList.body.items.map((x: Json) => x.eventType).sort()).toEqual(['document.issued', 'petition.answered', 'petition.published']);
+    expect(JSON.stringify(subsList.body)).not.toContain(subs['petition.published']!.secret);
+    const answered = subsList.body.items.find((x: Json) => x.eventType === 'petition.answered');
+    expect(answered).toMatchObject({ signature: 'jws', delivered: 1, failing: 0 });
+    const history = await call(admin, 'GET', `/api/admin/exchange/subscriptions/${answered.id}/deliveries`);
+    expect(history.body.items).toHaveLength(1);
+    const before = received.filter((x) => x.path === '/petition.answered').length;
+    for (const s of [phuly, citizen, director]) {
+      expect((await call(s, 'GET', '/api/admin/exchange/partners')).status).toBe(403);
+      expect((await call(s, 'POST', `/api/admin/exchange/deliveries/${history.body.items[0].id}/replay`, {})).status).toBe(403);
+    }
+    expect((await call(null, 'GET', `/api/admin/exchange/subscriptions/${answered.id}/deliveries`)).status).toBe(401);
+    expect((await call(admin, 'POST', `/api/admin/exchange/deliveries/${randomUUID()}/replay`, {})).status).toBe(404);
+    const replay = await call(admin, 'POST', `/api/admin/exchange/deliveries/${history.body.items[0].id}/replay`, {});
+    expect(replay.status).toBe(202);
+    await drainUntil(() => received.filter((x) => x.path === '/petition.answered').length === before + 1);
+    const again = received.filter((x) => x.path === '/petition.answered').at(-1)!;
+    expect(again.headers['x-congso-delivery']).toBe(history.body.items[0].id);
+    expect(await verifyJws(jwks, String(again.headers['x-congso-jws']), again.body)).toBe(true);
+  });
+
   it('a token without the scope cannot subscribe to these events', async () => {
     const p = (await call(admin, 'POST', '/api/admin/exchange/partners', {
       memberClass: 'GOV', memberCode: '000.00.00.H41', subsystem: 'KHAC', agencyName: 'Sở khác', systemName: 'Hệ thống khác', contactName: 'CNTT', contactEmail: 'khac@ninhbinh.gov.vn',
