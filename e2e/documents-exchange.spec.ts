@@ -96,7 +96,7 @@ test('draft → opinions → sign → issue → arrives at the other agency by e
   await open(page, 'truongphong.stp@ninhbinh.gov.vn', id);
   await page.getByLabel('Ý kiến, ghi chú').fill('Nêu rõ đầu mối phối hợp');
   await page.getByRole('button', { name: 'Góp ý' }).click();
-  await expect(page.getByText('Nêu rõ đầu mối phối hợp')).toBeVisible();
+  await expect(page.getByText('Nêu rõ đầu mối phối hợp').first()).toBeVisible();
   await page.getByRole('button', { name: 'Duyệt dự thảo' }).click();
   await expect(page.getByTestId('doc-state')).toHaveText('Đã duyệt, chờ ký');
 
