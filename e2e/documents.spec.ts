@@ -67,7 +67,7 @@ test('draft → opinions → sign → issue → arrives at another agency → re
   await open(page, 'truongphong.stp@ninhbinh.gov.vn', id);
   await page.getByLabel('Ý kiến, ghi chú').fill('Bổ sung danh mục tài liệu');
   await page.getByRole('button', { name: 'Góp ý' }).click();
-  await expect(page.getByText('Bổ sung danh mục tài liệu')).toBeVisible();
+  await expect(page.getByText('Bổ sung danh mục tài liệu').first()).toBeVisible();
   await page.getByRole('button', { name: 'Duyệt dự thảo' }).click();
   await expect(page.getByTestId('doc-state')).toHaveText('Đã duyệt, chờ ký');
 
