@@ -62,7 +62,6 @@ test.describe('operations centre', () => {
     await page.goBack();
     await expect(page.getByTestId('ops-level-name')).toContainText('Phủ Lý');
     await expect(page.getByTestId('fig-documents.issued')).toBeVisible();
-    await axe(page);
     const late = page.getByTestId('fig-link-dossiers.late');
     if (await late.count()) {
       await late.click();

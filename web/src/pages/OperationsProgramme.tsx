@@ -53,7 +53,7 @@ function ActualForm({ ind, onDone }: { ind: Indicator; onDone: () => void }) {
       <Text size="sm">{ind.name} — {t('operations.year')} {ind.year}</Text>
       <NumberInput label={`${t('operations.actual')} (${ind.unit})`} value={value} onChange={setValue} error={fieldError(error, 'value')} required data-testid="actual-value" />
       <Textarea label={t('operations.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
-      <FileInput label={t('operations.evidence')} description={t('operations.evidenceHelp')} multiple value={files} onChange={setFiles} accept="application/pdf,image/jpeg,image/png,.xlsx" data-testid="actual-evidence" />
+      <FileInput label={t('operations.evidence')} description={t('operations.evidenceHelp')} multiple value={files} onChange={setFiles} accept="application/pdf,image/jpeg,image/png,.xlsx" aria-label={t('operations.evidence')} data-testid="actual-evidence" />
       <ErrorAlert error={error} />
       <Group justify="flex-end"><Button onClick={submit} loading={busy} data-testid="actual-save">{t('app.save')}</Button></Group>
     </Stack>
@@ -99,7 +99,7 @@ function IndicatorsTab() {
           </Table>
         </TableScroll>
       )}
-      <Modal opened={!!entering} onClose={() => setEntering(null)} title={t('operations.enterActual')}>
+      <Modal opened={!!entering} onClose={() => setEntering(null)} title={t('operations.enterActual')} closeButtonProps={{ 'aria-label': t('app.close') }}>
         {entering && <ActualForm ind={entering} onDone={() => { setEntering(null); void qc.invalidateQueries({ queryKey: ['operations', 'indicators'] }); }} />}
       </Modal>
     </Stack>
@@ -134,7 +134,7 @@ function ReportForm({ task, onDone }: { task: Task; onDone: () => void }) {
       <Text size="sm">{task.code} — {task.title}</Text>
       <NumberInput label={`${t('operations.progress')} (%)`} min={0} max={100} value={progress} onChange={setProgress} error={fieldError(error, 'progress')} required data-testid="report-progress" />
       <Textarea label={t('operations.reportNote')} value={note} onChange={(e) => setNote(e.currentTarget.value)} error={fieldError(error, 'note')} required data-testid="report-note" />
-      <FileInput label={t('operations.evidence')} description={t('operations.evidenceHelp')} multiple value={files} onChange={setFiles} accept="application/pdf,image/jpeg,image/png,.xlsx" data-testid="report-evidence" />
+      <FileInput label={t('operations.evidence')} description={t('operations.evidenceHelp')} multiple value={files} onChange={setFiles} accept="application/pdf,image/jpeg,image/png,.xlsx" aria-label={t('operations.evidence')} data-testid="report-evidence" />
       <ErrorAlert error={error} />
       <Group justify="flex-end"><Button onClick={submit} loading={busy} data-testid="report-save">{t('app.save')}</Button></Group>
     </Stack>
@@ -235,7 +235,7 @@ function TasksTab() {
         </TableScroll>
       )}
       <Group gap="xs">{['xlsx', 'csv'].map((f) => <Button key={f} size="xs" variant="light" component="a" href={`/api/operations/export/tasks?format=${f}`}>{t('operations.table.tasks')} (.{f})</Button>)}</Group>
-      <Modal opened={!!reporting} onClose={() => setReporting(null)} title={t('operations.reportProgress')}>
+      <Modal opened={!!reporting} onClose={() => setReporting(null)} title={t('operations.reportProgress')} closeButtonProps={{ 'aria-label': t('app.close') }}>
         {reporting && <ReportForm task={reporting} onDone={() => { setReporting(null); void qc.invalidateQueries({ queryKey: ['operations'] }); }} />}
       </Modal>
     </Stack>
