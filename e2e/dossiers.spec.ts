@@ -32,7 +32,7 @@ async function act(page: Page, label: string, fill?: (dialog: ReturnType<Page['g
 test.describe('dossiers', () => {
   test('a criminal-record certificate from online submission to rating', async ({ browser }, info) => {
     test.skip(info.project.name !== 'desktop', 'desktop only');
-    test.setTimeout(240_000);
+    test.setTimeout(480_000);
 
     // The citizen finds the procedure typed without diacritics and applies online.
     const citizen = await person(browser, 'congdan@example.vn');
