@@ -12,7 +12,7 @@ import { type Actor, can, scopesFor } from '../../kernel/http/access.js';
 import type { Kernel } from '../../kernel/index.js';
 import { vnDateTime } from '../../kernel/pdf/index.js';
 import {
-  decree30TextLines, loadP12, openForSigning, signPdf, validatePdf, type Placement, type RemoteSigner, type ValidationReport,
+  decree30TextLines, loadP12, openForSigning, sealPlacementOver, signPdf, validatePdf, type Placement, type RemoteSigner, type ValidationReport,
 } from '../../kernel/pki/index.js';
 import { allowedActions, type CaseView, label, mayTake } from '../../kernel/workflow/index.js';
 import { getAccount, loadActor } from '../identity/index.js';
@@ -25,7 +25,7 @@ import { indexText, ocrView } from './ocr.js';
 import { draftPdf } from './convert.js';
 import { INCOMING_SPECIAL, INCOMING_TYPE, incomingCaseType } from './incoming.workflow.js';
 import { OUTGOING_SPECIAL, OUTGOING_TYPE, outgoingCaseType } from './outgoing.workflow.js';
-import { orgSigner, trustMaterial } from './pki.js';
+import { orgSigner, sealImage, trustMaterial } from './pki.js';
 import { queueDocumentPackets, queueRecall, registryEntry, statusChanged } from './exchange-service.js';
 import { docType, numberSymbol, SECRECY, type Secrecy, sequenceOf, URGENCY, type Urgency, vnDay, vnYear } from './types.js';
 
@@ -245,7 +245,19 @@ async function checkedSignatures(k: Kernel, bytes: Uint8Array): Promise<Validati
  * key is used in memory and never stored). The certificate must be the
  * signer's own. The result must validate before it is kept.
  */
-export async function sign(k: Kernel, ctx: Ctx, id: string, p12: { data: Buffer; password: string }, key: string) {
+/** Where the leader's signature goes: above the signer's name, bottom right of the last page. */
+function signerPlacement(pdf: Awaited<ReturnType<typeof openForSigning>>): Placement {
+  const last = pdf.getPages().length - 1;
+  const box = pdf.getPage(last)!.getMediaBox();
+  return { page: last, x: box.x + box.width - 15 * MM - 75 * MM, y: box.y + 25 * MM, width: 75 * MM, height: 22 * MM };
+}
+
+/**
+ * The leader signs with the PKCS#12 given for this signature; `image` (a PNG of their
+ * handwritten signature, sent with it and not stored) makes the appearance that image
+ * (Decree 30 appendix I), otherwise it is text.
+ */
+export async function sign(k: Kernel, ctx: Ctx, id: string, p12: { data: Buffer; password: string; image?: Buffer }, key: string) {
   const signer = await loadP12(new Uint8Array(p12.data), p12.password);
   await transaction(k.db, async (tx) => {
     const { d } = await lockedCase(k, tx, ctx, id, 'sign', 'outgoing');
@@ -256,13 +268,12 @@ export async function sign(k: Kernel, ctx: Ctx, id: string, p12: { data: Buffer;
     const { bytes } = await currentBytes(k, tx, d);
     const now = new Date();
     const pdf = await openForSigning(new Uint8Array(bytes));
-    const last = pdf.getPages().length - 1;
-    const box = pdf.getPage(last)!.getMediaBox();
-    const placement: Placement = { page: last, x: box.x + box.width - 15 * MM - 75 * MM, y: box.y + 25 * MM, width: 75 * MM, height: 22 * MM };
+    const placement = signerPlacement(pdf);
+    const last = placement.page;
     const lines = [`${d.authority ? d.authority + ' ' : ''}${title ?? ''}`.trim(), `Người ký: ${cn}`, `Thời gian ký: ${vnDateTime(now)}`].filter(Boolean);
     const signed = await signPdf(new Uint8Array(bytes), {
       signer, level: 'B-B', signingTime: now, reason: 'Ký ban hành văn bản', location: 'Ninh Bình',
-      appearance: { kind: 'text', lines }, placement, crls: (await trustMaterial(k)).crls,
+      appearance: p12.image ? { kind: 'image', image: new Uint8Array(p12.image) } : { kind: 'text', lines }, placement, crls: (await trustMaterial(k)).crls,
     });
     const validation = await checkedSignatures(k, signed.bytes);
     const v = await addVersion(k, tx, ctx, d, { kind: 'signed', name: `van-ban-da-ky-${d.id.slice(0, 8)}.pdf`, data: Buffer.from(signed.bytes), validation, pages: last + 1 });
@@ -289,9 +300,16 @@ export async function issue(k: Kernel, ctx: Ctx, id: string, key: string) {
     const ns = numberSymbol({ number: n.number, year, type: d.doc_type, agencyCode: agency.code, draftingUnit: d.drafting_unit, normative: d.normative });
     const { bytes } = await currentBytes(k, tx, d);
     const trust = await trustMaterial(k);
+    // With the agency's seal image, the organisation's signature shows the seal over the left
+    // third of the leader's signature (Decree 30 appendix I); otherwise the text box at the top
+    // right of page 1.
+    const seal = sealImage(k, agency.code);
     const signed = await signPdf(new Uint8Array(bytes), {
       signer: org, level: 'B-B', signingTime: now, reason: `Phát hành văn bản số ${ns.numberSymbol}`, location: 'Ninh Bình',
-      appearance: { kind: 'text', lines: decree30TextLines({ organisation: agency.name, number: ns.numberSymbol, time: now }) }, crls: trust.crls,
+      ...(seal
+        ? { appearance: { kind: 'image' as const, seal }, placement: sealPlacementOver(signerPlacement(await openForSigning(new Uint8Array(bytes)))) }
+        : { appearance: { kind: 'text' as const, lines: decree30TextLines({ organisation: agency.name, number: ns.numberSymbol, time: now }) } }),
+      crls: trust.crls,
     });
     const validation = await checkedSignatures(k, signed.bytes);
     const v = await addVersion(k, tx, ctx, d, { kind: 'issued', name: `${ns.numberSymbol.replace(/\//g, '_')}.pdf`, data: Buffer.from(signed.bytes), validation });

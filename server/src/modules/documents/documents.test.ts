@@ -10,7 +10,7 @@ import { testEnv, type TestEnv } from '../../../test/harness.js';
 import { renderPdf } from '../../kernel/pdf/index.js';
 import { fromPemOrDer, validatePdf } from '../../kernel/pki/index.js';
 import { independentChecks } from '../../kernel/pki/testing.js';
-import { DEV_PASSWORD, pkiRoot } from './pki.js';
+import { DEV_PASSWORD, devOfficialSignatureImage, pkiRoot } from './pki.js';
 import { seedDocumentsDemo } from './seed.js';
 
 /**
@@ -52,6 +52,19 @@ async function letter(title: string, body: string): Promise<Buffer> {
   });
 }
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+
+/** The last page rendered by poppler's pdftoppm at 72 dpi (1 px per point), as RGB pixels. */
+async function pagePixels(pdf: Uint8Array, dir: string): Promise<{ width: number; height: number; data: Buffer }> {
+  const { execFileSync } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  const file = path.join(dir, `page-${randomUUID()}.pdf`);
+  writeFileSync(file, pdf);
+  const out = path.join(dir, `page-${randomUUID()}`);
+  execFileSync('pdftoppm', ['-png', '-r', '72', '-singlefile', '-l', '99', '-f', '1', file, out]);
+  const { default: sharp } = await import('sharp');
+  const { data, info } = await sharp(`${out}.png`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+}
 
 beforeAll(async () => {
   env = await testEnv({ demo: true });
@@ -144,7 +157,12 @@ describe('outgoing documents', () => {
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('DOCUMENTS_SIGNER_MISMATCH');
     expect((await post(clerk, `/api/documents/${outgoingId}/sign`, { p12: p12Of('giamdoc.stp@ninhbinh.gov.vn'), password: DEV_PASSWORD })).status).toBe(403);
-    const r = await post(director, `/api/documents/${outgoingId}/sign`, { p12: p12Of('giamdoc.stp@ninhbinh.gov.vn'), password: DEV_PASSWORD });
+    const notPng = await post(director, `/api/documents/${outgoingId}/sign`, { p12: p12Of('giamdoc.stp@ninhbinh.gov.vn'), password: DEV_PASSWORD, image: b64(Buffer.from('GIF89a not a png')) });
+    expect(notPng.status).toBeGreaterThanOrEqual(400);
+    expect(notPng.status).toBeLessThan(500);
+    // The director's handwritten signature image goes with the key (Decree 30 appendix I).
+    const image = devOfficialSignatureImage(env.k, 'giamdoc.stp@ninhbinh.gov.vn')!;
+    const r = await post(director, `/api/documents/${outgoingId}/sign`, { p12: p12Of('giamdoc.stp@ninhbinh.gov.vn'), password: DEV_PASSWORD, image: b64(image) });
     expect(r.status).toBe(200);
     expect(r.body.state).toBe('signed');
     expect(r.body.signerName).toBe('Lê Quang Huy');
@@ -174,6 +192,27 @@ describe('outgoing documents', () => {
     const { pdfsig } = await independentChecks(bytes, tmp, caPem);
     expect(pdfsig).toMatch(/Signer Certificate Common Name: Lê Quang Huy/);
     expect(pdfsig).toMatch(/Signer Certificate Common Name: Sở Tư pháp/);
+    // What the page shows (Decree 30 appendix I): the director's signature image in blue, and the
+    // organisation's red seal over the left third of it, rendered by poppler.
+    const pixels = await pagePixels(bytes, tmp);
+    const MM = 72 / 25.4;
+    const sig = { x: pixels.width - 15 * MM - 75 * MM, y: 25 * MM, w: 75 * MM, h: 22 * MM };
+    const d = 36 * MM;
+    const sealBox = { x: sig.x + sig.w / 3 - d, y: sig.y + (sig.h - d) / 2, w: d, h: d };
+    const count = (b: { x: number; y: number; w: number; h: number }, test: (r: number, g: number, bl: number) => boolean) => {
+      let n = 0;
+      for (let y = Math.max(0, Math.floor(pixels.height - b.y - b.h)); y < Math.min(pixels.height, pixels.height - b.y); y++) {
+        for (let x = Math.max(0, Math.floor(b.x)); x < Math.min(pixels.width, b.x + b.w); x++) {
+          const i = (y * pixels.width + x) * 3;
+          if (test(pixels.data[i]!, pixels.data[i + 1]!, pixels.data[i + 2]!)) n++;
+        }
+      }
+      return n;
+    };
+    expect(count(sealBox, (r, g, b) => r > 150 && g < 110 && b < 110)).toBeGreaterThan(200);
+    expect(count({ ...sig, x: sig.x + sig.w / 3, w: (sig.w * 2) / 3 }, (r, g, b) => b > 90 && r < 90)).toBeGreaterThan(100);
+    // Nowhere else on the page is red.
+    expect(count({ x: 0, y: sig.y + sig.h + 30 * MM, w: pixels.width, h: pixels.height - sig.y - sig.h - 30 * MM }, (r, g, b) => r > 150 && g < 110 && b < 110)).toBe(0);
     // The signed revision of the leader is still there, byte for byte, inside the issued file.
     const signedVersion = r.body.versions.find((v: Json) => v.kind === 'signed');
     const signed = await call(clerk, 'GET', `/api/documents/${outgoingId}/pdf?version=${signedVersion.id}`);

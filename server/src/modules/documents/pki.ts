@@ -4,7 +4,7 @@ import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { Kernel } from '../../kernel/index.js';
 import {
-  createDevCa, type DevCa, exportP12, fromPemOrDer, issueCertificate, issueCrl, loadP12, openPkcs11Signer, parsePkcs11Spec, type RemoteSigner, toPem,
+  createDevCa, type DevCa, demoSealPng, demoSignaturePng, exportP12, fromPemOrDer, issueCertificate, issueCrl, loadP12, openPkcs11Signer, parsePkcs11Spec, type RemoteSigner, toPem,
 } from '../../kernel/pki/index.js';
 import { documentsErrors } from './errors.js';
 
@@ -17,7 +17,8 @@ import { documentsErrors } from './errors.js';
  * - `org/<AGENCY CODE>.p12` and `org/<AGENCY CODE>.pass`: the organisation's
  *   signature of an agency (what stands for its seal), applied by the clerk at
  *   issuance; or `org/<AGENCY CODE>.pkcs11` (MODULE:TOKEN:KEY) and
- *   `org/<AGENCY CODE>.pin` for a key held in an HSM through PKCS#11.
+ *   `org/<AGENCY CODE>.pin` for a key held in an HSM through PKCS#11;
+ *   `org/<AGENCY CODE>.seal.png`: the seal image shown by that signature.
  * - `dev/`: the development CA (`ca.pem`, `ca.key`) and the demo officials'
  *   PKCS#12 files (`officials/<email>.p12`), all with password DEV_PASSWORD.
  */
@@ -132,6 +133,12 @@ export async function ensureDevPki(k: Kernel, input: DevPkiInput): Promise<{ dir
     writeFileSync(`${base}.pass`, DEV_PASSWORD, { mode: 0o600 });
     issued.push(`org/${a.code}.p12`);
   }
+  for (const a of input.agencies) {
+    const file = path.join(root, 'org', `${a.code}.seal.png`);
+    if (existsSync(file)) continue;
+    writeFileSync(file, await demoSealPng(a.name, 'Ninh Bình'));
+    issued.push(`org/${a.code}.seal.png`);
+  }
   for (const o of input.officials) {
     const file = path.join(dev, 'officials', `${o.email}.p12`);
     if (existsSync(file)) continue;
@@ -139,8 +146,28 @@ export async function ensureDevPki(k: Kernel, input: DevPkiInput): Promise<{ dir
     writeFileSync(file, await exportP12(key, [ca.certificate], DEV_PASSWORD, 2048), { mode: 0o600 });
     issued.push(`dev/officials/${o.email}.p12`);
   }
+  for (const o of input.officials) {
+    const file = path.join(dev, 'officials', `${o.email}.png`);
+    if (!existsSync(file)) writeFileSync(file, await demoSignaturePng(o.name));
+  }
   await refreshDevCrl(root);
   return { dir: root, issued };
+}
+
+/**
+ * The agency's seal image (`org/<CODE>.seal.png`, a transparent PNG of the seal at real size):
+ * the organisation's signature at issuance shows it over the left third of the signer's
+ * signature (Decree 30 appendix I). Without it the organisation's signature is text only.
+ */
+export function sealImage(k: Kernel, agencyCode: string): Uint8Array | null {
+  const file = path.join(pkiRoot(k), 'org', `${agencyCode}.seal.png`);
+  return existsSync(file) ? new Uint8Array(readFileSync(file)) : null;
+}
+
+/** A demo official's signature image (drawn by the dev PKI), for demos and tests. */
+export function devOfficialSignatureImage(k: Kernel, email: string): Uint8Array | null {
+  const file = path.join(pkiRoot(k), 'dev', 'officials', `${email}.png`);
+  return existsSync(file) ? new Uint8Array(readFileSync(file)) : null;
 }
 
 /** A demo official's PKCS#12 file, when the dev PKI issued one. */

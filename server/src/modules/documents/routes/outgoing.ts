@@ -37,9 +37,13 @@ export function outgoingRoutes(app: App, k: Kernel) {
       body: z.object({
         p12: z.string().min(1, 'Thiếu tệp chứng thư số (.p12)').max(1_000_000, 'Tệp .p12 quá lớn').base64('Tệp .p12 phải mã hóa base64'),
         password: z.string().min(1, 'Thiếu mật khẩu tệp .p12').max(200),
+        // The signer's handwritten signature as a PNG: the signature's appearance (Decree 30 appendix I).
+        image: z.string().max(700_000, 'Ảnh chữ ký quá lớn (tối đa 500 KB)').base64('Ảnh chữ ký phải mã hóa base64').optional(),
       }).strict(),
     },
-  }, async (req) => sign(k, ctxOf(req), req.params.id, { data: Buffer.from(req.body.p12, 'base64'), password: req.body.password }, req.headers['idempotency-key']));
+  }, async (req) => sign(k, ctxOf(req), req.params.id, {
+    data: Buffer.from(req.body.p12, 'base64'), password: req.body.password, image: req.body.image ? Buffer.from(req.body.image, 'base64') : undefined,
+  }, req.headers['idempotency-key']));
 
   app.post('/api/documents/:id/issue', {
     config: { access: { action: 'documents.issue' } },
