@@ -1,8 +1,8 @@
 import type { Kernel } from '../../kernel/index.js';
 import { findUnitByCode, getAgency } from '../org/index.js';
 import { index766, listProcedureSummaries, monthlyDossierCounts } from '../services/index.js';
-import { reportFactsPage } from '../feedback/index.js';
-import { type DatasetField, registerDataset, type Row } from './datasets.js';
+import { publishedAnswersPage, reportFactsPage } from '../feedback/index.js';
+import { type DatasetField, maskPersonal, registerDataset, type Row } from './datasets.js';
 
 /**
  * The datasets congso publishes from its own modules. Petition statistics are
@@ -142,6 +142,26 @@ async function petitionStats(k: Kernel): Promise<Row[]> {
   return [...by.values()].sort((a, b) => `${a.thang}${a.loai}${a.kenh}`.localeCompare(`${b.thang}${b.loai}${b.kenh}`));
 }
 
+const vnDate = (d: Date) => new Date(new Date(d).getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+const RATING_LABEL: Record<string, string> = { satisfied: 'Hài lòng', unsatisfied: 'Không hài lòng' };
+
+/** Published answers, newest first (at most 50,000), free text masked (maskPersonal). */
+async function publishedAnswers(k: Kernel): Promise<Row[]> {
+  const out: Row[] = [];
+  for (let offset = 0; offset < 50_000; offset += 1000) {
+    const page = await publishedAnswersPage(k, offset, 1000);
+    for (const a of page) {
+      out.push({
+        ma_phan_anh: a.code, linh_vuc: a.category, tieu_de: maskPersonal(a.title), don_vi: a.unitCode,
+        ngay_gui: vnDate(a.createdAt), ngay_cong_bo: vnDate(a.publishedAt), tra_loi: maskPersonal(a.answer),
+        danh_gia: a.rating ? (RATING_LABEL[a.rating] ?? a.rating) : null,
+      });
+    }
+    if (page.length < 1000) break;
+  }
+  return out;
+}
+
 export function registerBuiltinDatasets(k: Kernel): void {
   registerDataset(k, {
     id: 'thu-tuc-hanh-chinh',
@@ -248,5 +268,29 @@ export function registerBuiltinDatasets(k: Kernel): void {
     ],
     chart: { label: 'thang', value: 'tiep_nhan' },
     rows: petitionStats,
+  });
+  registerDataset(k, {
+    id: 'tra-loi-phan-anh-kien-nghi',
+    title: { vi: 'Trả lời phản ánh, kiến nghị đã công khai', en: 'Published answers to feedback and petitions' },
+    description: {
+      vi: 'Các câu trả lời của cơ quan nhà nước cho phản ánh, kiến nghị đã được công khai trên cổng: mã, lĩnh vực, tiêu đề, đơn vị, ngày gửi, ngày công khai, nội dung trả lời, đánh giá của người dân. Không có thông tin người gửi; số điện thoại, thư điện tử, số định danh trong nội dung được ẩn. Không gồm khiếu nại, tố cáo.',
+      en: 'Answers of the administration to feedback and petitions published on the portal: code, category, title, unit, dates, the answer, the citizen\'s rating. Nothing about the sender; phone numbers, e-mail addresses and ID numbers in the text are masked. Complaints and denunciations are never included.',
+    },
+    licence: 'CC-BY-4.0',
+    frequency: 'daily',
+    publisher: 'VPUB',
+    tags: ['phản ánh kiến nghị', 'trả lời'],
+    fields: [
+      f('ma_phan_anh', 'text', 'Mã phản ánh', 'Code'),
+      f('linh_vuc', 'text', 'Lĩnh vực', 'Category'),
+      f('tieu_de', 'text', 'Tiêu đề', 'Title'),
+      f('don_vi', 'text', 'Mã đơn vị', 'Unit code'),
+      f('ngay_gui', 'text', 'Ngày gửi', 'Sent on'),
+      f('ngay_cong_bo', 'text', 'Ngày công khai', 'Published on'),
+      f('tra_loi', 'text', 'Nội dung trả lời', 'Answer'),
+      f('danh_gia', 'text', 'Đánh giá', 'Rating'),
+    ],
+    chart: { label: 'linh_vuc' },
+    rows: publishedAnswers,
   });
 }

@@ -98,6 +98,22 @@ const EMAIL = /[^\s@]+@[^\s@]+\.[a-z]{2,}/i;
 const ID_NUMBER = /(^|\D)(\d{12}|\d{9})(\D|$)/;
 const PHONE = /(^|\D)(\+?84|0)(\d[\s.-]?){8,9}\d(\D|$)/;
 
+/**
+ * Free text made publishable: whatever looks like an e-mail address, ID number or phone number
+ * (the patterns the generation check refuses) replaced by "[đã ẩn]".
+ */
+export function maskPersonal(text: string): string {
+  const g = (re: RegExp) => new RegExp(re.source, `${re.flags}g`);
+  let out = text.replace(g(EMAIL), '[đã ẩn]');
+  // Adjacent numbers share the character between them: repeat until none is left.
+  for (let i = 0; i < 50 && (PHONE.test(out) || ID_NUMBER.test(out)); i++) {
+    out = out
+      .replace(g(PHONE), (_m, pre: string, _p, _d, post: string) => `${pre}[đã ẩn]${post}`)
+      .replace(g(ID_NUMBER), (_m, pre: string, _d, post: string) => `${pre}[đã ẩn]${post}`);
+  }
+  return out;
+}
+
 /** The first cell that looks like personal data, if any: e-mail, ID number or phone number in a text column. */
 export function personalDataIn(fields: DatasetField[], rows: Row[]): { field: string; row: number } | null {
   const text = fields.filter((f) => f.type === 'text');

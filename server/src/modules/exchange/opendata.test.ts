@@ -66,9 +66,9 @@ afterAll(() => env.close());
 describe('open-data generation', () => {
   it('generates every registered dataset from live data as an outbox job, with progress', async () => {
     const run = await regenerate();
-    // The four built-in datasets and the one the operations module registers.
-    expect(run).toMatchObject({ status: 'done', total: 5, done: 5, errors: [], current: null });
-    expect([...run.changed].sort()).toEqual(['chi-so-766', 'chi-tieu-chuyen-doi-so', 'ho-so-theo-don-vi-thang', 'phan-anh-kien-nghi-theo-thang', 'thu-tuc-hanh-chinh']);
+    // The five built-in datasets and the one the operations module registers.
+    expect(run).toMatchObject({ status: 'done', total: 6, done: 6, errors: [], current: null });
+    expect([...run.changed].sort()).toEqual(['chi-so-766', 'chi-tieu-chuyen-doi-so', 'ho-so-theo-don-vi-thang', 'phan-anh-kien-nghi-theo-thang', 'thu-tuc-hanh-chinh', 'tra-loi-phan-anh-kien-nghi']);
     // The procedures dataset is the live catalogue, row for row.
     const procedures = (await get('/api/procedures?limit=1')).json().total;
     const show = await action('package_show', 'id=thu-tuc-hanh-chinh');
@@ -99,9 +99,39 @@ describe('open-data generation', () => {
     const tables = await sql<{ t: string }>`SELECT store_table AS t FROM open_dataset WHERE store_table IS NOT NULL`.execute(env.k.db);
     expect(tables.rows.length).toBeGreaterThanOrEqual(3);
     for (const { t } of tables.rows) {
-      const rows = await sql<{ t: string }>`SELECT string_agg(to_jsonb(r)::text, ' ') AS t FROM ${sql.table(`open_data_store.${t}`)} r`.execute(env.k.db);
+      const rows = await sql<{ t: string }>`SELECT coalesce(string_agg(to_jsonb(r)::text, ' '), '') AS t FROM ${sql.table(`open_data_store.${t}`)} r`.execute(env.k.db);
       expect(rows.rows[0]!.t).not.toContain(CITIZEN.id);
     }
+  });
+
+  it('publishes answers to petitions once published on the portal, without the sender, numbers and addresses masked', async () => {
+    const [operator, handler] = await Promise.all([login(env.app, 'tiepnhan@ninhbinh.gov.vn'), login(env.app, 'congchuc.phuly@ninhbinh.gov.vn')]);
+    const r = await env.app.inject({
+      method: 'POST', url: '/api/feedback/reports', headers: { ...citizen.headers, 'idempotency-key': `k-${randomUUID()}` },
+      payload: { categoryCode: 'trat_tu_do_thi', title: 'Đèn chiếu sáng hỏng đường Trần Hưng Đạo', body: `Tôi là ${CITIZEN.name}, số 0912345678, đèn hỏng cả tuần.`, unitCode: '13285' },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const id = r.json().id;
+    const act = async (s: TestSession, name: string, body: Record<string, unknown> = {}) => {
+      const x = await env.app.inject({ method: 'POST', url: `/api/feedback/reports/${id}/actions/${name}`, payload: body, headers: { ...s.headers, 'idempotency-key': `k-${randomUUID()}` } });
+      expect(x.statusCode, `${name}: ${x.body}`).toBe(200);
+    };
+    await act(operator, 'classify', { note: 'Đúng địa bàn' });
+    await act(operator, 'assign', { assigneeId: handler.user.id });
+    await act(handler, 'take');
+    // Before publication: not in the dataset.
+    await act(handler, 'answer', { answer: 'Đã thay bóng đèn ngày 21/11. Liên hệ đường dây nóng 0229.3871.234 hoặc hotline@ninhbinh.gov.vn; ông An (CCCD 037090000001) đã được báo.' });
+    await regenerate();
+    expect((await get('/api/open-data/datasets/tra-loi-phan-anh-kien-nghi/data.json')).json().records.find((x: Json) => x.tieu_de.startsWith('Đèn chiếu sáng'))).toBeUndefined();
+    await act(operator, 'publish');
+    const run = await regenerate();
+    expect(run.errors).toEqual([]);
+    const records = (await get('/api/open-data/datasets/tra-loi-phan-anh-kien-nghi/data.json')).json().records as Json[];
+    const row = records.find((x) => x.tieu_de === 'Đèn chiếu sáng hỏng đường Trần Hưng Đạo')!;
+    expect(row).toMatchObject({ linh_vuc: expect.any(String), don_vi: '13285', danh_gia: null });
+    expect(row.tra_loi).toBe('Đã thay bóng đèn ngày 21/11. Liên hệ đường dây nóng [đã ẩn] hoặc [đã ẩn]; ông An (CCCD [đã ẩn]) đã được báo.');
+    const csv = (await get('/api/open-data/datasets/tra-loi-phan-anh-kien-nghi/data.csv')).body;
+    for (const secret of [CITIZEN.name, CITIZEN.id, CITIZEN.email, '0912345678', 'hotline@', '3871', 'đèn hỏng cả tuần']) expect(csv).not.toContain(secret);
   });
 
   it('serves CSV as UTF-8 with a BOM for Excel and JSON with the declared columns', async () => {
@@ -272,7 +302,7 @@ describe('CKAN Action API', () => {
     const names = (await action('organization_list')).body.result;
     expect(names).toEqual(['skhcn', 'stp', 'vpub']);
     const full = (await action('organization_list', 'all_fields=true&sort=package_count%20desc')).body.result;
-    expect(full[0]).toMatchObject({ name: 'vpub', title: 'Văn phòng Ủy ban nhân dân tỉnh', package_count: 4, is_organization: true });
+    expect(full[0]).toMatchObject({ name: 'vpub', title: 'Văn phòng Ủy ban nhân dân tỉnh', package_count: 5, is_organization: true });
   });
 
   it('datastore_search: fields, records, total, filters, q, sort, paging and _links', async () => {

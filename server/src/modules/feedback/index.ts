@@ -62,6 +62,21 @@ export async function reportFactsPage(k: Kernel, offset: number, limit: number):
   return r.rows.map(reportFactsOf);
 }
 
+/**
+ * Published answers to feedback and petitions, newest first, a page at a time, for the open-data
+ * catalogue: what their public pages show, without the reporter (never complaints or
+ * denunciations, nothing hidden). The free text is the public page's; the caller masks anything
+ * in it that looks like personal data before publishing it as data.
+ */
+export async function publishedAnswersPage(k: Kernel, offset: number, limit: number) {
+  const [r, cats] = await Promise.all([repo.publishedList(k.db, { limit, offset }), repo.categories(k.db, false)]);
+  const names = new Map(cats.map((c) => [c.code, c.name]));
+  return r.rows.map((x) => ({
+    code: x.code, category: names.get(x.category_code) ?? x.category_code, title: x.title, unitCode: x.unit_code,
+    createdAt: x.created_at, publishedAt: x.published_at!, answer: x.answer ?? '', rating: x.rating,
+  }));
+}
+
 async function geojsonFiles(p: string): Promise<string[]> {
   const s = await stat(p);
   if (!s.isDirectory()) return [p];
