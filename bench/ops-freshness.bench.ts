@@ -43,7 +43,7 @@ export default async function opsFreshness(args: string[]) {
       ready.push(id);
     }
     await k.outbox.drain();
-    k.outbox.start(b.config.JOBS_POLL_MS);
+    k.outbox.start(b.config.JOBS_POLL_MS, b.config.JOBS_LANES);
 
     const finished = async () => (await dashboard(k, reader, {})).figures.find((f) => f.key === 'dossiers.finished')!.value!;
     /** Approves one dossier and reads the screen until it counts it: ms from the commit. */

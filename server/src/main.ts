@@ -81,7 +81,7 @@ export async function startPlatform(config: Config, log: Logger = pino({ level: 
       // Deadline sweeps re-queue themselves; make sure one is queued after a restore or upgrade.
       await kernel.workflow.scheduleSweep(kernel.db, new Date());
       await kernel.outbox.schedulePeriodic();
-      kernel.outbox.start(config.JOBS_POLL_MS);
+      kernel.outbox.start(config.JOBS_POLL_MS, config.JOBS_LANES);
       kernel.audit.startSealer(kernel.db, config.JOBS_POLL_MS, (err) => log.error({ err }, 'audit sealer error'));
     }
     const addr = app.server.address();

@@ -44,6 +44,7 @@ const schema = z.object({
   OIDC_PERSONAL_ID_CLAIM: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'must be a claim name').optional(),
   JOBS: bool.default(true),
   JOBS_POLL_MS: z.coerce.number().int().min(10).default(500),
+  JOBS_LANES: z.coerce.number().int().min(1).max(32).default(4),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SEED_DEMO: bool.default(true),
   TZ_DISPLAY: z.string().default('Asia/Ho_Chi_Minh'),

@@ -82,6 +82,12 @@ interface Subscription {
   handler: Handler;
 }
 
+/** What one worker loop claims: plain jobs of these topics, entries of these subscribers. */
+interface Lane {
+  topics: string[];
+  subscribers: string[];
+}
+
 /** `a.b.*` matches `a.b.c` and `a.b.c.d`; `*` matches everything; anything else matches itself. */
 export function topicMatches(pattern: string, topic: string): boolean {
   if (pattern === '*') return true;
@@ -92,9 +98,9 @@ export function topicMatches(pattern: string, topic: string): boolean {
 export class Outbox {
   private handlers = new Map<string, Handler>();
   private subscriptions = new Map<string, Subscription>();
-  private timer: NodeJS.Timeout | null = null;
+  private timers: (NodeJS.Timeout | null)[] = [];
   private running = false;
-  private inFlight: Promise<unknown> | null = null;
+  private inFlight: (Promise<unknown> | null)[] = [];
   private readonly periodic = new Map<string, number>();
   private readonly worker = `${hostname()}:${process.pid}`;
   /** Base of the backoff; tests shorten it. */
@@ -205,9 +211,9 @@ export class Outbox {
    * holds a database transaction open, and a crashed worker's rows come back
    * when the lease runs out.
    */
-  async runOnce(batch = 50): Promise<number> {
-    const topics = this.topics();
-    const subs = this.subscribers();
+  async runOnce(batch = 50, lane?: Lane): Promise<number> {
+    const topics = lane ? lane.topics : this.topics();
+    const subs = lane ? lane.subscribers : this.subscribers();
     if (!topics.length && !subs.length) return 0;
     const claimed = await sql<{ id: number; topic: string; subscriber: string | null; payload: unknown; attempts: number; request_id: string | null; max_attempts: number }>`
       UPDATE outbox SET locked_until = now() + make_interval(secs => ${this.leaseMs / 1000}), attempts = attempts + 1
@@ -264,21 +270,35 @@ export class Outbox {
     return total;
   }
 
-  start(pollMs = 500): void {
+  /**
+   * Starts the worker: `lanes` loops side by side. Plain jobs run in the first lane; each
+   * subscriber's entries run in one lane only (subscribers are spread over the lanes), so a
+   * subscriber still sees its entries one at a time in the order written, while a slow
+   * subscriber no longer delays the others.
+   */
+  start(pollMs = 500, lanes = 1): void {
     if (this.running) return;
     this.running = true;
-    const tick = async () => {
-      if (!this.running) return;
-      try {
-        this.inFlight = this.runOnce();
-        const n = await this.inFlight;
-        this.timer = setTimeout(tick, n ? 0 : pollMs);
-      } catch (e) {
-        this.log?.error({ err: e }, 'outbox worker error');
-        this.timer = setTimeout(tick, pollMs * 4);
-      }
-    };
-    this.timer = setTimeout(tick, 0);
+    const subs = this.subscribers().sort();
+    const n = Math.max(1, Math.min(lanes, subs.length + 1));
+    const all: Lane[] = Array.from({ length: n }, (_, i) => ({ topics: i === 0 ? this.topics() : [], subscribers: [] }));
+    // With one lane, everything; otherwise lane 0 takes plain jobs and subscribers go round the others first.
+    subs.forEach((name, i) => all[n === 1 ? 0 : 1 + (i % (n - 1))]!.subscribers.push(name));
+    all.forEach((lane, i) => {
+      const tick = async () => {
+        if (!this.running) return;
+        try {
+          const run = this.runOnce(50, lane);
+          this.inFlight[i] = run;
+          const got = await run;
+          this.timers[i] = setTimeout(tick, got ? 0 : pollMs);
+        } catch (e) {
+          this.log?.error({ err: e }, 'outbox worker error');
+          this.timers[i] = setTimeout(tick, pollMs * 4);
+        }
+      };
+      this.timers[i] = setTimeout(tick, 0);
+    });
   }
 
   /** Removes archived entries older than `days` (they are kept for inspection only). */
@@ -289,8 +309,8 @@ export class Outbox {
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    await this.inFlight?.catch(() => undefined);
+    for (const t of this.timers) if (t) clearTimeout(t);
+    await Promise.all(this.inFlight.map((f) => f?.catch(() => undefined)));
   }
 
   deadLetters(limit = 100) {

@@ -119,6 +119,34 @@ describe('outbox', () => {
     expect(seen).toEqual([7]);
   });
 
+  it('runs subscribers in lanes: a slow subscriber delays no other, and each sees its events in order', async () => {
+    const ob = new Outbox(env.k.db);
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    ob.subscribe('t.lane.*', 'lane-slow', async (m) => {
+      const n = (m.payload as { n: number }).n;
+      if (n === 1) await gate;
+      order.push(`slow:${n}`);
+    });
+    ob.subscribe('t.lane.*', 'lane-fast', async (m) => void order.push(`fast:${(m.payload as { n: number }).n}`));
+    await transaction(env.k.db, async (tx) => {
+      for (const n of [1, 2, 3]) await ob.publish(tx, 't.lane.x', { n });
+    });
+    ob.start(10, 3);
+    try {
+      // In one loop the fast subscriber would wait behind the slow one's first event.
+      for (let i = 0; i < 500 && order.length < 3; i++) await wait(20);
+      expect(order).toEqual(['fast:1', 'fast:2', 'fast:3']);
+      release();
+      for (let i = 0; i < 500 && order.length < 6; i++) await wait(20);
+      expect(order.filter((o) => o.startsWith('slow'))).toEqual(['slow:1', 'slow:2', 'slow:3']);
+    } finally {
+      release();
+      await ob.stop();
+    }
+  });
+
   it('fans a published event out to every matching subscriber, each retried on its own', async () => {
     const ob = new Outbox(env.k.db);
     ob.backoffBaseMs = 5;
