@@ -58,16 +58,18 @@ test.describe('operations centre', () => {
     await page.getByTestId('fig-link-petitions.overdue').click();
     await expect(page).toHaveURL(/\/lam-viec\/phan-anh\?loc=qua-han/);
 
-    // And the late dossiers: the figure leads to the 766 view of the commune's dossiers over the period.
+    // And the late dossiers: the figure leads to the list of the commune's dossiers finished late
+    // in the period, as many as the figure says.
     await page.goBack();
     await expect(page.getByTestId('ops-level-name')).toContainText('Phủ Lý');
     await expect(page.getByTestId('fig-documents.issued')).toBeVisible();
     const late = page.getByTestId('fig-link-dossiers.late');
-    if (await late.count()) {
-      await late.click();
-      await expect(page).toHaveURL(/\/chi-so-766\?.*unit=13285/);
-      await page.goBack();
-    }
+    await expect(late).toBeVisible();
+    await late.click();
+    await expect(page).toHaveURL(/\/lam-viec\/ho-so\?outcome=late&from=.*&unit=13285/);
+    await expect(page.getByRole('heading', { name: 'Hồ sơ giải quyết quá hạn' })).toBeVisible();
+    await expect(page.getByTestId('figure-list-scope')).toContainText('13285');
+    await page.goBack();
 
     // The commune's screen as a PDF, with the time its figures were computed.
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ops-pdf').click()]);

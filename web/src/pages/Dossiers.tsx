@@ -203,11 +203,38 @@ function QueueTab({ query, label }: { query: Record<string, string>; label: stri
   );
 }
 
-/** The officials' work queue, by state, due date or assignment. */
+const OUTCOMES = ['received', 'finished', 'early', 'on_time', 'late'] as const;
+
+/**
+ * The list behind an operations-centre figure ("late: 37"): the dossiers of a unit or agency
+ * received or finished in a period, as the figure counts them, within what the reader may see.
+ */
+function FigureList({ params }: { params: URLSearchParams }) {
+  const { t } = useTranslation();
+  const outcome = params.get('outcome')!;
+  const query: Record<string, string> = { outcome };
+  for (const k of ['from', 'to', 'unit', 'agency']) if (params.get(k)) query[k] = params.get(k)!;
+  const scope = query.unit ? t('queue.figure.unit', { code: query.unit }) : query.agency ? t('queue.figure.agency', { code: query.agency }) : t('queue.figure.province');
+  const label = t(`queue.figure.${outcome}`);
+  return (
+    <Page title={label}>
+      <Text size="sm" data-testid="figure-list-scope">
+        {t('queue.figure.period', { from: fmtDate(query.from ?? null), to: fmtDate(query.to ?? null) })} · {scope}
+      </Text>
+      <Anchor component={Link} to="/lam-viec/ho-so" size="sm">
+        {t('queue.figure.back')}
+      </Anchor>
+      <QueueTab query={query} label={label} />
+    </Page>
+  );
+}
+
+/** The officials' work queue, by state, due date or assignment; or the list behind a figure. */
 export function QueuePage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const tab = TABS.some((x) => x.value === params.get('tab')) ? params.get('tab')! : 'submitted';
+  if ((OUTCOMES as readonly string[]).includes(params.get('outcome') ?? '')) return <FigureList params={params} />;
   return (
     <Page title={t('queue.title')}>
       <Tabs value={tab} onChange={(v) => setParams(v ? { tab: v } : {}, { replace: true })} keepMounted={false}>

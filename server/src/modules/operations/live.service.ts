@@ -117,16 +117,21 @@ function linkOf(key: FigureKey, q: { from: string; to: string; level: Level }): 
   const scope = q.level.kind === 'commune' ? `&unit=${q.level.code}` : q.level.kind === 'agency' ? `&agency=${q.level.code}` : '';
   switch (key) {
     case 'dossiers.received':
+      return `/lam-viec/ho-so?outcome=received&from=${q.from}&to=${q.to}${scope}`;
+    case 'dossiers.finished':
+      return `/lam-viec/ho-so?outcome=finished&from=${q.from}&to=${q.to}${scope}`;
+    case 'dossiers.early':
+      return `/lam-viec/ho-so?outcome=early&from=${q.from}&to=${q.to}${scope}`;
+    case 'dossiers.onTime':
+      return `/lam-viec/ho-so?outcome=on_time&from=${q.from}&to=${q.to}${scope}`;
+    case 'dossiers.late':
+      return `/lam-viec/ho-so?outcome=late&from=${q.from}&to=${q.to}${scope}`;
     case 'dossiers.receivedOnline':
     case 'dossiers.open':
       return '/lam-viec/ho-so?tab=processing';
     case 'dossiers.overdue':
     case 'dossiers.overdueRate':
       return '/lam-viec/ho-so?tab=overdue';
-    case 'dossiers.finished':
-    case 'dossiers.early':
-    case 'dossiers.onTime':
-    case 'dossiers.late':
     case 'dossiers.onTimeRate':
     case 'dossiers.onlineShare':
     case 'dossiers.satisfaction':

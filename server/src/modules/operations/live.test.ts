@@ -75,7 +75,12 @@ describe('live figures', () => {
     const after = await dash(phuly, '&unit=13285');
     expect(fig(after, 'dossiers.received').value).toBe(received0 + 1);
     expect(fig(after, 'dossiers.open').value).toBe(open0 + 1);
-    expect(fig(after, 'dossiers.received').link).toBe('/lam-viec/ho-so?tab=processing');
+    // The list behind the figure: the commune's dossiers received in the screen's period.
+    expect(fig(after, 'dossiers.received').link).toMatch(/^\/lam-viec\/ho-so\?outcome=received&from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&unit=13285$/);
+    const behind = await env.app.inject({ method: 'GET', url: `/api/dossiers?${fig(after, 'dossiers.received').link!.split('?')[1]}&limit=1`, headers: phuly.headers });
+    expect(behind.statusCode, behind.body).toBe(200);
+    expect(behind.json().total).toBe(fig(after, 'dossiers.received').value);
+    expect(fig(after, 'dossiers.open').link).toBe('/lam-viec/ho-so?tab=processing');
     expect(new Date(fig(after, 'dossiers.received').computedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     const prov = await dash(province);
     expect(fig(prov, 'dossiers.received').value).toBe(prov0 + 1);

@@ -332,10 +332,21 @@ export interface DossierFilter {
   /** Submitted in [from, to) (the register of a period). */
   from?: Date;
   to?: Date;
+  /** Handled by this unit or below (unit path). */
+  unitPath?: string;
+  agencyId?: string;
+  /**
+   * The operations centre's figures (docs/operations-centre.md), over Vietnamese days [from, to]:
+   * received in the period, or finished in it (received before) and among those early (a day or
+   * more before the appointment), on time, or late (after the appointment).
+   */
+  outcome?: { kind: 'received' | 'finished' | 'early' | 'on_time' | 'late'; from: string; to: string };
   limit: number;
   offset: number;
   now: Date;
 }
+
+const vnDayOf = (col: string) => sql.raw(`((${col}) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`);
 
 function scopeWhere(eb: ExpressionBuilder<Database & { d: DossierTable }, 'd'>, scopes: Scope[]): Expression<SqlBool> {
   if (!scopes.length) return sql<SqlBool>`false`;
@@ -365,6 +376,19 @@ export async function listDossiers(db: Executor, f: DossierFilter): Promise<{ ro
   if (f.from) q = q.where('d.submitted_at', '>=', f.from);
   if (f.to) q = q.where('d.submitted_at', '<', f.to);
   if (f.assignee) q = q.where(sql<string>`c.data->>'assigneeId'`, '=', f.assignee);
+  if (f.unitPath) q = q.where((eb) => eb.or([eb('d.unit_path', '=', f.unitPath!), eb('d.unit_path', 'like', `${f.unitPath}.%`)]));
+  if (f.agencyId) q = q.where('d.agency_id', '=', f.agencyId);
+  if (f.outcome) {
+    const o = f.outcome;
+    if (o.kind === 'received') {
+      q = q.where(sql<boolean>`d.received_at IS NOT NULL AND ${vnDayOf('d.received_at')} BETWEEN ${o.from}::date AND ${o.to}::date`);
+    } else {
+      q = q.where(sql<boolean>`d.received_at IS NOT NULL AND d.finished_at IS NOT NULL AND ${vnDayOf('d.finished_at')} BETWEEN ${o.from}::date AND ${o.to}::date`);
+      if (o.kind === 'late') q = q.where(sql<boolean>`d.due_at IS NOT NULL AND d.finished_at > d.due_at`);
+      if (o.kind === 'early') q = q.where(sql<boolean>`d.due_at IS NOT NULL AND d.finished_at <= d.due_at AND ${vnDayOf('d.finished_at')} < ${vnDayOf('d.due_at')}`);
+      if (o.kind === 'on_time') q = q.where(sql<boolean>`(d.due_at IS NULL OR (d.finished_at <= d.due_at AND ${vnDayOf('d.finished_at')} >= ${vnDayOf('d.due_at')}))`);
+    }
+  }
   if (f.due) {
     q = q.where('d.finished_at', 'is', null).where('d.due_at', 'is not', null);
     q = f.due === 'overdue' ? q.where('d.due_at', '<', f.now) : q.where('d.due_at', '>=', f.now).where('d.due_at', '<', new Date(f.now.getTime() + 2 * 86_400_000));

@@ -748,6 +748,13 @@ export interface ListQuery {
   due?: 'overdue' | 'due_soon';
   assignedToMe?: boolean;
   q?: string;
+  /** A commune's code or an agency's code: only what it handles (within what the reader may see). */
+  unit?: string;
+  agency?: string;
+  /** The list behind an operations-centre figure over [from, to] (Vietnamese days). */
+  outcome?: 'received' | 'finished' | 'early' | 'on_time' | 'late';
+  from?: string;
+  to?: string;
   limit: number;
   offset: number;
 }
@@ -758,10 +765,18 @@ export async function list(k: Kernel, ctx: Ctx, q: ListQuery): Promise<{ items: 
   const mine = isPublic(ctx.actor) || q.mine;
   if (!mine && !can(ctx.actor, READ)) throw errors.forbidden(READ);
   const now = new Date();
+  const unit = q.unit ? await findUnitByCode(k.db, q.unit) : undefined;
+  if (q.unit && !unit) throw errors.field('query.unit', 'exists', `Không có đơn vị mã ${q.unit}`);
+  const agency = q.agency ? await getAgencyByCode(k.db, q.agency) : undefined;
+  if (q.agency && !agency) throw errors.field('query.agency', 'exists', `Không có cơ quan mã ${q.agency}`);
+  if (q.outcome && (!q.from || !q.to)) throw errors.field(q.from ? 'query.to' : 'query.from', 'required', 'Danh sách theo kết quả cần khoảng thời gian (từ ngày, đến ngày)');
+  if (q.from && q.to && q.from > q.to) throw errors.field('query.to', 'after', 'Đến ngày phải sau từ ngày');
   const r = await repo.listDossiers(k.db, {
     owner: mine ? ctx.actor.id : undefined,
     scopes: mine ? undefined : scopesFor(ctx.actor, READ),
     states: q.state, due: q.due, assignee: q.assignedToMe ? ctx.actor.id : undefined, q: q.q, limit: q.limit, offset: q.offset, now,
+    unitPath: unit?.path, agencyId: agency?.id,
+    outcome: q.outcome ? { kind: q.outcome, from: q.from!, to: q.to! } : undefined,
   });
   const open = await openJointSteps(k.db, r.rows.map((x) => x.id));
   return {

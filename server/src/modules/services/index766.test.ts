@@ -165,6 +165,38 @@ describe('Decision 766 index', () => {
     expect(feb.counts).toMatchObject({ received: 0, finished: 0, openOverdue: 0 });
   });
 
+  it('lists the dossiers behind each operations figure: received, finished, early, on time, late, within the reader\'s scope', async () => {
+    const list = async (s: TestSession, query: string) => {
+      const r = await env.app.inject({ method: 'GET', url: `/api/dossiers?${query}&limit=200`, headers: s.headers });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json() as { items: Json[]; total: number };
+    };
+    const period = 'from=2026-03-01&to=2026-03-31&unit=13285';
+    // The history above: A..F received (G was refused before it was received); A..E finished.
+    expect((await list(leader, `outcome=received&${period}`)).total).toBe(6);
+    expect((await list(leader, `outcome=finished&${period}`)).total).toBe(5);
+    // Late: finished after the appointment — C alone (E was late for the 766 index by its two
+    // supplement requests, but the figure counts the clock).
+    const late = await list(leader, `outcome=late&${period}`);
+    expect(late.total).toBe(1);
+    const early = await list(leader, `outcome=early&${period}`);
+    const onTime = await list(leader, `outcome=on_time&${period}`);
+    expect(early.total + onTime.total + late.total).toBe(5);
+    expect(onTime.total).toBeGreaterThanOrEqual(1);
+    expect(new Set([...early.items, ...onTime.items, ...late.items].map((d) => d.id)).size).toBe(5);
+    // Another period, another commune: nothing. The citizen sees only their own, filtered the same way.
+    expect((await list(leader, 'outcome=received&from=2026-04-01&to=2026-04-30&unit=13285')).total).toBe(0);
+    expect((await list(leader, 'outcome=received&from=2026-03-01&to=2026-03-31&unit=13291')).total).toBe(0);
+    expect((await list(citizen, `outcome=late&${period}`)).items.map((d) => d.id)).toEqual(late.items.map((d) => d.id));
+    // Bad input names its field.
+    for (const [query, field] of [['outcome=late&to=2026-03-31', 'query.from'], ['outcome=late&from=2026-03-31&to=2026-03-01', 'query.to'], ['outcome=late&from=2026-03-01&to=2026-03-31&unit=99999', 'query.unit'], ['outcome=soon', 'querystring.outcome']] as const) {
+      const r = await env.app.inject({ method: 'GET', url: `/api/dossiers?${query}`, headers: leader.headers });
+      expect(r.statusCode, query).toBeGreaterThanOrEqual(400);
+      expect(r.statusCode, query).toBeLessThan(500);
+      expect(JSON.stringify(r.json()), query).toContain(field.split('.').pop()!);
+    }
+  });
+
   it('refuses a bad period or scope with the field named', async () => {
     const bad = await env.app.inject({ method: 'GET', url: '/api/index-766?from=2026-03-31&to=2026-03-01' });
     expect(bad.statusCode).toBe(400);
