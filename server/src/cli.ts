@@ -3,7 +3,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { ConfigError, type Config, loadConfig } from './kernel/config.js';
 import { connect } from './kernel/db/index.js';
-import { migrate } from './kernel/db/migrate.js';
+import { listMigrations, migrate } from './kernel/db/migrate.js';
 import { createKernel, type Kernel } from './kernel/index.js';
 import { openDatabase, registerHandlers, ROOT, seedDemo, startPlatform, WEB_DIST } from './main.js';
 import { modules } from './modules.js';
@@ -76,7 +76,10 @@ async function resetDatabase(config: Config): Promise<void> {
   try {
     const handle = connect(database.url, 1);
     try {
-      await handle.pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+      // Every schema the migrations create (the open-data store has its own), then public afresh.
+      const schemas = new Set(['public']);
+      for (const m of listMigrations()) for (const x of m.sql.matchAll(/CREATE SCHEMA (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)/gi)) schemas.add(x[1]!.toLowerCase());
+      await handle.pool.query(`${[...schemas].map((x) => `DROP SCHEMA IF EXISTS ${x} CASCADE;`).join(' ')} CREATE SCHEMA public;`);
     } finally {
       await handle.close();
     }
