@@ -23,6 +23,9 @@ test.describe('feedback and petitions', () => {
   test.skip(!existsSync(GEO), 'needs ../shared/data admin-unit boundaries');
 
   test('a report with a photo at a point in Phủ Lý is routed there, answered, published and rated', async ({ page, browser }) => {
+    // The whole story — boundaries import, a photo, routing, moderation, answer, publication, rating —
+    // takes ~40 s alone and more behind the server's background jobs.
+    test.setTimeout(150_000);
     // The administrator imports the province's boundaries (the operator's import, through the API).
     await signIn(page, 'admin@ninhbinh.gov.vn', { totp: true });
     const features = [
