@@ -44,8 +44,10 @@ export async function feedbackIndexCounts(k: Kernel, from: Date, to: Date, scope
 /** What the operations centre counts of a report (no personal data), from a report row. */
 function reportFactsOf(r: repo.ReportRow) {
   return {
-    id: r.id, kind: r.kind, unitPath: r.unit_path, agencyId: r.agency_id, channel: r.channel, state: r.state, createdAt: r.created_at,
+    id: r.id, code: r.code, kind: r.kind, unitPath: r.unit_path, agencyId: r.agency_id, channel: r.channel, state: r.state, createdAt: r.created_at,
     dueAt: r.due_at, answeredAt: r.answered_at, breached: r.breached, rating: r.rating, ratedAt: r.rated_at,
+    /** When it was closed, refused or merged (the day a report handled without an answer counts as handled). */
+    closedAt: r.closed_at,
   };
 }
 export type ReportFacts = ReturnType<typeof reportFactsOf>;

@@ -207,9 +207,30 @@ export interface ReportFilter {
   assigneeId?: string;
   reporterId?: string;
   q?: string;
+  /** Filed for this unit or below (unit path) / routed to this agency: the operations centre's levels. */
+  unitPath?: string;
+  agencyId?: string;
+  /**
+   * The list behind an operations-centre petition figure, over Vietnamese days [from, to], counted as
+   * its projection counts: filed in the period, or handled in it (answered, refused or merged, on the
+   * day of the answer or else of the closing) and among those on time (no clock ever ran out) or late.
+   */
+  outcome?: { kind: 'received' | 'answered' | 'answered_on_time' | 'answered_late'; from: string; to: string };
   limit: number;
   offset: number;
   now: Date;
+}
+
+const vnDayOf = (col: string) => sql.raw(`((${col}) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`);
+const HANDLED = sql`(answered_at IS NOT NULL OR state IN ('refused', 'merged'))`;
+
+function outcomeSql(o: ReportFilter['outcome']) {
+  if (!o) return sql`true`;
+  if (o.kind === 'received') return sql`${vnDayOf('created_at')} BETWEEN ${o.from}::date AND ${o.to}::date`;
+  const handled = sql`${HANDLED} AND coalesce(answered_at, closed_at) IS NOT NULL AND ${vnDayOf('coalesce(answered_at, closed_at)')} BETWEEN ${o.from}::date AND ${o.to}::date`;
+  if (o.kind === 'answered_on_time') return sql`(${handled} AND NOT breached)`;
+  if (o.kind === 'answered_late') return sql`(${handled} AND breached)`;
+  return sql`(${handled})`;
 }
 
 function scopeSql(scopes: Scope[] | null) {
@@ -237,6 +258,9 @@ export async function listReports(db: Executor, f: ReportFilter): Promise<{ rows
       f.assigneeId ? sql`assignee_id = ${f.assigneeId}` : sql`true`,
       f.reporterId ? sql`reporter_id = ${f.reporterId}` : sql`true`,
       f.q ? sql`(code ILIKE ${`%${f.q}%`} OR title ILIKE ${`%${f.q}%`})` : sql`true`,
+      f.unitPath ? sql`(unit_path = ${f.unitPath} OR unit_path LIKE ${`${f.unitPath}.%`})` : sql`true`,
+      f.agencyId ? sql`agency_id = ${f.agencyId}` : sql`true`,
+      outcomeSql(f.outcome),
     ],
     sql` AND `,
   );

@@ -535,14 +535,28 @@ export async function follow(k: Kernel, ctx: Ctx, code: string, on: boolean): Pr
 
 // ——— Lists and figures ———
 
-export async function list(k: Kernel, ctx: Ctx, q: { mine?: boolean; state?: string; open?: boolean; overdue?: boolean; categoryCode?: string; assignedToMe?: boolean; q?: string; limit: number; offset: number }) {
+export async function list(k: Kernel, ctx: Ctx, q: {
+  mine?: boolean; state?: string; open?: boolean; overdue?: boolean; categoryCode?: string; assignedToMe?: boolean; q?: string;
+  /** A commune's or an agency's code: only its reports (within what the reader may see). */
+  unit?: string; agency?: string;
+  /** The list behind an operations-centre petition figure over [from, to] (Vietnamese days). */
+  outcome?: 'received' | 'answered' | 'answered_on_time' | 'answered_late'; from?: string; to?: string;
+  limit: number; offset: number;
+}) {
   if (!ctx.actor) throw errors.unauthenticated();
   const mine = isPublicActor(ctx.actor) || q.mine;
   if (!mine && !can(ctx.actor, READ)) throw errors.forbidden(READ);
+  const unit = q.unit ? await findUnitByCode(k.db, q.unit) : undefined;
+  if (q.unit && !unit) throw errors.field('query.unit', 'exists', `Không có đơn vị mã ${q.unit}`);
+  const agency = q.agency ? await getAgencyByCode(k.db, q.agency) : undefined;
+  if (q.agency && !agency) throw errors.field('query.agency', 'exists', `Không có cơ quan mã ${q.agency}`);
+  if (q.outcome && (!q.from || !q.to)) throw errors.field(q.from ? 'query.to' : 'query.from', 'required', 'Danh sách theo kết quả cần khoảng thời gian (từ ngày, đến ngày)');
+  if (q.from && q.to && q.from > q.to) throw errors.field('query.to', 'after', 'Đến ngày phải sau từ ngày');
   const r = await repo.listReports(k.db, {
     scopes: mine ? null : scopesFor(ctx.actor, READ), reporterId: mine ? ctx.actor.id : undefined,
     state: q.state, open: q.open, overdue: q.overdue, categoryCode: q.categoryCode, assigneeId: q.assignedToMe ? ctx.actor.id : undefined,
     q: q.q, limit: q.limit, offset: q.offset, now: new Date(),
+    unitPath: unit?.path, agencyId: agency?.id, outcome: q.outcome ? { kind: q.outcome, from: q.from!, to: q.to! } : undefined,
   });
   const now = new Date();
   return {

@@ -53,7 +53,10 @@ const REPORT_CLOSED = new Set(['closed', 'refused', 'merged', 'published']);
 
 export function reportFact(r: ReportFacts, prior: Fact | undefined, now: Date): Fact {
   const handled = !!r.answeredAt || r.state === 'refused' || r.state === 'merged';
-  const finished = handled ? (r.answeredAt ? vnDay(r.answeredAt) : (prior?.finished_day ?? vnDay(now))) : null;
+  // Handled on the day of the answer, or else of the refusal or merge (the feedback module's closedAt), so the
+  // list behind the figure (GET /api/feedback/reports?outcome=answered…) finds the same reports.
+  const at = r.answeredAt ?? r.closedAt;
+  const finished = handled ? (at ? vnDay(at) : (prior?.finished_day ?? vnDay(now))) : null;
   return {
     case_id: r.id, kind: 'report', unit_path: r.unitPath ?? '', agency_key: r.agencyId ?? '', channel: r.channel,
     received_day: vnDay(r.createdAt), finished_day: finished, outcome: finished ? (r.breached ? 'late' : 'on_time') : null,

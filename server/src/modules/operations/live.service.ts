@@ -112,49 +112,70 @@ const UNITS: Partial<Record<FigureKey, Unit>> = {
   'documents.signedShare': 'percent', 'documents.onTimeRate': 'percent', 'documents.overdueRate': 'percent',
 };
 
-/** The existing lists behind the figures (they show what the reader may see). */
-function linkOf(key: FigureKey, q: { from: string; to: string; level: Level }): string | null {
+/**
+ * The lists behind the figures (they show what the reader may see), filtered as the figure counts:
+ * the level (unit = commune code, agency = agency code; none for the province) and, for sums over
+ * the period, the period's Vietnamese days. Figures that are a state now (open, overdue) carry the
+ * level only. See docs/operations-centre.md for each list's parameters.
+ */
+export function linkOf(key: FigureKey, q: { from: string; to: string; level: Level }): string | null {
   const scope = q.level.kind === 'commune' ? `&unit=${q.level.code}` : q.level.kind === 'agency' ? `&agency=${q.level.code}` : '';
+  const per = `&from=${q.from}&to=${q.to}${scope}`;
   switch (key) {
     case 'dossiers.received':
-      return `/lam-viec/ho-so?outcome=received&from=${q.from}&to=${q.to}${scope}`;
+      return `/lam-viec/ho-so?outcome=received${per}`;
     case 'dossiers.finished':
-      return `/lam-viec/ho-so?outcome=finished&from=${q.from}&to=${q.to}${scope}`;
+    case 'dossiers.onTimeRate':
+      return `/lam-viec/ho-so?outcome=finished${per}`;
     case 'dossiers.early':
-      return `/lam-viec/ho-so?outcome=early&from=${q.from}&to=${q.to}${scope}`;
+      return `/lam-viec/ho-so?outcome=early${per}`;
     case 'dossiers.onTime':
-      return `/lam-viec/ho-so?outcome=on_time&from=${q.from}&to=${q.to}${scope}`;
+      return `/lam-viec/ho-so?outcome=on_time${per}`;
     case 'dossiers.late':
-      return `/lam-viec/ho-so?outcome=late&from=${q.from}&to=${q.to}${scope}`;
+      return `/lam-viec/ho-so?outcome=late${per}`;
     case 'dossiers.receivedOnline':
     case 'dossiers.open':
       return '/lam-viec/ho-so?tab=processing';
     case 'dossiers.overdue':
     case 'dossiers.overdueRate':
       return '/lam-viec/ho-so?tab=overdue';
-    case 'dossiers.onTimeRate':
     case 'dossiers.onlineShare':
     case 'dossiers.satisfaction':
     case 'dossiers.index766':
       return `/chi-so-766?from=${q.from}&to=${q.to}${scope}`;
+    case 'petitions.received':
+      return `/lam-viec/phan-anh?outcome=received${per}`;
+    case 'petitions.answered':
+    case 'petitions.onTimeRate':
+      return `/lam-viec/phan-anh?outcome=answered${per}`;
+    case 'petitions.answeredOnTime':
+      return `/lam-viec/phan-anh?outcome=answered_on_time${per}`;
+    case 'petitions.open':
+      return `/lam-viec/phan-anh?loc=dang-mo${scope}`;
     case 'petitions.overdue':
     case 'petitions.overdueRate':
-      return '/lam-viec/phan-anh?loc=qua-han';
+      return `/lam-viec/phan-anh?loc=qua-han${scope}`;
+    case 'petitions.satisfaction':
+      return '/lam-viec/phan-anh/tong-hop';
     case 'documents.issued':
-    case 'documents.signed':
     case 'documents.signedShare':
-      return '/lam-viec/van-ban?tab=outgoing';
+      return `/lam-viec/van-ban?tab=outgoing${per}`;
+    case 'documents.signed':
+      return `/lam-viec/van-ban?tab=outgoing&signed=1${per}`;
     case 'documents.received':
+      return `/lam-viec/van-ban?tab=incoming${per}`;
     case 'documents.handled':
-    case 'documents.handledOnTime':
     case 'documents.onTimeRate':
+      return `/lam-viec/van-ban?tab=incoming&outcome=handled${per}`;
+    case 'documents.handledOnTime':
+      return `/lam-viec/van-ban?tab=incoming&outcome=handled_on_time${per}`;
     case 'documents.open':
-      return '/lam-viec/van-ban?tab=incoming';
+      return `/lam-viec/van-ban?tab=incoming&open=1${scope}`;
     case 'documents.overdue':
     case 'documents.overdueRate':
-      return '/lam-viec/van-ban?tab=incoming&overdue=1';
+      return `/lam-viec/van-ban?tab=incoming&overdue=1${scope}`;
     default:
-      return '/lam-viec/phan-anh';
+      return null;
   }
 }
 

@@ -136,7 +136,7 @@ describe('live figures', () => {
     const after = await dash(phuly, '&unit=13285');
     expect(fig(after, 'petitions.received').value).toBe(fig(before, 'petitions.received').value + 1);
     expect(fig(after, 'petitions.open').value).toBe(fig(before, 'petitions.open').value + 1);
-    expect(fig(after, 'petitions.overdue').link).toBe('/lam-viec/phan-anh?loc=qua-han');
+    expect(fig(after, 'petitions.overdue').link).toBe('/lam-viec/phan-anh?loc=qua-han&unit=13285');
   });
 
   it('gives monthly trends that add up to the period\'s figure', async () => {
