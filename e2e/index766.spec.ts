@@ -1,29 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, expect, type Page, test } from '@playwright/test';
-import { signIn } from './helpers';
-
-// A valid 1×1 PNG: the server checks a file's content, not its name.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-
-async function person(browser: Browser, identifier: string, official = false): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, identifier, { totp: official });
-  return page;
-}
-
-/** The JSON API as the signed-in person of `page` (their cookies, their CSRF token). */
-async function call<T>(page: Page, method: 'POST' | 'PUT', url: string, data: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const csrf = (await page.context().cookies()).find((c) => c.name === 'congso_csrf')?.value ?? '';
-  const isFile = Buffer.isBuffer(data);
-  const res = await page.request.fetch(url, {
-    method,
-    headers: { 'x-csrf-token': decodeURIComponent(csrf), 'content-type': isFile ? 'image/png' : 'application/json', ...headers },
-    data: isFile ? data : JSON.stringify(data),
-  });
-  expect(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`).toBeTruthy();
-  return (await res.json()) as T;
-}
+import { expect, type Page, test } from '@playwright/test';
+import { axe, call, person, PNG } from './helpers';
 
 const key = () => `e2e-${crypto.randomUUID()}`;
 
@@ -92,9 +68,7 @@ test.describe('the Decision 766 index', () => {
 
     // Accessible, and usable on a phone: nothing wider than the screen.
     await visitor.goto('/chi-so-766');
-    await visitor.waitForLoadState('networkidle');
-    const r = await new AxeBuilder({ page: visitor }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+    await axe(visitor, '/chi-so-766');
     await visitor.setViewportSize({ width: 390, height: 844 });
     await visitor.reload();
     await finished(visitor);
