@@ -421,6 +421,11 @@ export function DossierPage() {
                           {fmtDate(s.dueAt, true)}
                           {s.overdue ? ` (${t('dossier.overdue')})` : ''}
                         </Text>
+                        {s.escalatedAt ? (
+                          <Text size="sm" c="red.9" data-testid="joint-escalated">{t('dossier.joint.escalated', { at: fmtDate(s.escalatedAt, true) })}</Text>
+                        ) : s.warnedAt ? (
+                          <Text size="sm" c="orange.9" data-testid="joint-warned">{t('dossier.joint.warned', { at: fmtDate(s.warnedAt, true) })}</Text>
+                        ) : null}
                       </Table.Td>
                       <Table.Td>
                         {s.outcome ? t(`dossier.joint.outcomes.${s.outcome}`) : t('dossier.joint.holding')}

@@ -20,6 +20,7 @@ defineErrors({
   SERVICES_PAYMENT_NOT_FOUND: { status: 404, vi: 'Không tìm thấy giao dịch thanh toán {ref}', en: 'No payment with reference {ref}' },
   SERVICES_NATIONAL_INBOUND_OFF: { status: 404, vi: 'Chưa bật tiếp nhận hồ sơ từ Cổng Dịch vụ công quốc gia', en: 'Receiving dossiers from the National Public Service Portal is not enabled' },
   SERVICES_JOINT_NOT_POSSIBLE: { status: 409, vi: 'Không chuyển được hồ sơ liên thông: {reason}', en: 'Joint processing step not possible: {reason}' },
+  SERVICES_JOINT_RESULT_NOT_POSSIBLE: { status: 409, vi: 'Không thêm được kết quả của bước liên thông: {reason}', en: 'Cannot attach the joint step result: {reason}' },
   SERVICES_FILE_LINK_INVALID: { status: 403, vi: 'Đường dẫn tải tệp không hợp lệ', en: 'The file link is not valid' },
   SERVICES_FILE_LINK_EXPIRED: { status: 410, vi: 'Đường dẫn tải tệp đã hết hạn', en: 'The file link has expired' },
   SERVICES_NATIONAL_TOKEN_INVALID: { status: 401, vi: 'Mã truy cập của Cổng Dịch vụ công quốc gia không hợp lệ', en: 'The National Public Service Portal token is not valid' },

@@ -124,7 +124,8 @@ export const dossierViewSchema = dossierSummarySchema.extend({
     steps: z.array(z.object({
       stepNo: z.number(), agencyCode: z.string(), agencyName: z.string(), kind: z.enum(['process', 'consult']), label: z.string(), startedAt: z.date(),
       dueAt: z.date(), finishedAt: z.date().nullable(), outcome: z.enum(['passed', 'completed', 'returned', 'withdrawn']).nullable(), note: z.string().nullable(),
-      overdue: z.boolean(),
+      overdue: z.boolean(), warnedAt: z.date().nullable(), escalatedAt: z.date().nullable(),
+      results: z.array(z.object({ fileId: z.string(), name: z.string(), mime: z.string(), size: z.number(), signed: z.boolean(), addedAt: z.date() })),
     })),
     current: z.object({ agencyCode: z.string(), agencyName: z.string(), label: z.string(), dueAt: z.date() }).nullable(),
   }),

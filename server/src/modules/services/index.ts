@@ -31,7 +31,8 @@ import { draftSaveRoute } from './routes/draft-save.js';
 import { draftSubmitRoute } from './routes/draft-submit.js';
 import { draftsListRoute } from './routes/drafts-list.js';
 import { dossierCaseType } from './dossier.workflow.js';
-import { dossierAlerts } from './dossier.alerts.js';
+import { dossierAlerts, jointAlerts } from './dossier.alerts.js';
+import { JOINT_BREACHED_TOPIC, JOINT_WARNING_TOPIC, type JointAlertRef } from './joint.js';
 import { dossierReceiptRoute } from './routes/dossier-receipt.js';
 import { index766Route } from './routes/index-766.js';
 import { paymentCallbackRoute } from './routes/payment-callback.js';
@@ -42,6 +43,7 @@ import { paymentStartRoute } from './routes/payment-start.js';
 import { paymentsReconciliationRoute } from './routes/payments-reconciliation.js';
 import { dossierPaperRoute } from './routes/dossier-paper.js';
 import { dossierFileAddRoute } from './routes/dossier-file-add.js';
+import { dossierJointResultRoute } from './routes/dossier-joint-result.js';
 import { dossierAssigneesRoute } from './routes/dossier-assignees.js';
 import { dossiersBulkAssignRoute } from './routes/dossiers-bulk-assign.js';
 import { dossierRegisterRoute } from './routes/dossier-register.js';
@@ -203,6 +205,7 @@ export const servicesModule: Module = {
     paymentGatewayDevRoute(app, k);
     dossierPaperRoute(app, k);
     dossierFileAddRoute(app, k);
+    dossierJointResultRoute(app, k);
     dossierAssigneesRoute(app, k);
     dossiersBulkAssignRoute(app, k);
     dossierRegisterRoute(app, k);
@@ -214,6 +217,10 @@ export const servicesModule: Module = {
   handlers(k) {
     k.workflow.register(dossierCaseType);
     k.workflow.onSla(dossierCaseType.type, dossierAlerts(k));
+    // Each joint step's own clock (liên thông): the warning and the escalation queued when the step starts.
+    const joint = jointAlerts(k);
+    k.outbox.on<JointAlertRef>(JOINT_WARNING_TOPIC, (m) => joint.warning(m.payload));
+    k.outbox.on<JointAlertRef>(JOINT_BREACHED_TOPIC, (m) => joint.breached(m.payload));
     registerNationalSync(k);
     registerChannels(k);
   },

@@ -29,6 +29,10 @@ export interface JointStepRow {
   finished_seq: number | null;
   outcome: 'passed' | 'completed' | 'returned' | 'withdrawn' | null;
   note: string | null;
+  /** When the step's agency is warned (migration 0092), and when it was warned / escalated as late. */
+  warn_at: Date | null;
+  warned_at: Date | null;
+  breached_at: Date | null;
 }
 
 export async function plan(db: Executor, procedureCode: string, definitionVersion: number): Promise<JointStepDef[] | null> {
@@ -48,12 +52,29 @@ export async function steps(db: Executor, dossierId: string): Promise<JointStepR
   return r.rows;
 }
 
-export async function insertStep(db: Executor, s: Omit<JointStepRow, 'seq' | 'finished_at' | 'finished_seq' | 'outcome' | 'note'>): Promise<void> {
-  await sql`
-    INSERT INTO dossier_joint_step (dossier_id, seq, step_no, agency_id, agency_code, agency_name, unit_path, kind, label, duration, started_at, started_seq, due_at)
+export async function insertStep(
+  db: Executor, s: Omit<JointStepRow, 'seq' | 'finished_at' | 'finished_seq' | 'outcome' | 'note' | 'warned_at' | 'breached_at'>,
+): Promise<number> {
+  const r = await sql<{ seq: number }>`
+    INSERT INTO dossier_joint_step (dossier_id, seq, step_no, agency_id, agency_code, agency_name, unit_path, kind, label, duration, started_at, started_seq, due_at, warn_at)
     SELECT ${s.dossier_id}, coalesce(max(seq), 0) + 1, ${s.step_no}, ${s.agency_id}, ${s.agency_code}, ${s.agency_name}, ${s.unit_path}, ${s.kind},
-           ${s.label}, ${JSON.stringify(s.duration)}::jsonb, ${s.started_at}, ${s.started_seq}, ${s.due_at}
-      FROM dossier_joint_step WHERE dossier_id = ${s.dossier_id}`.execute(db);
+           ${s.label}, ${JSON.stringify(s.duration)}::jsonb, ${s.started_at}, ${s.started_seq}, ${s.due_at}, ${s.warn_at}
+      FROM dossier_joint_step WHERE dossier_id = ${s.dossier_id}
+    RETURNING seq`.execute(db);
+  return r.rows[0]!.seq;
+}
+
+/**
+ * Marks a step as warned (or as escalated late) once, while it is still open; returns it
+ * then, or nothing when it finished meanwhile or was already marked (a retried job).
+ */
+export async function markAlert(db: Executor, dossierId: string, seq: number, what: 'warned' | 'breached', at: Date): Promise<JointStepRow | undefined> {
+  const r = what === 'warned'
+    ? await sql<JointStepRow>`UPDATE dossier_joint_step SET warned_at = ${at}
+         WHERE dossier_id = ${dossierId} AND seq = ${seq} AND finished_at IS NULL AND warned_at IS NULL RETURNING *`.execute(db)
+    : await sql<JointStepRow>`UPDATE dossier_joint_step SET breached_at = ${at}
+         WHERE dossier_id = ${dossierId} AND seq = ${seq} AND finished_at IS NULL AND breached_at IS NULL RETURNING *`.execute(db);
+  return r.rows[0];
 }
 
 /** Closes the open step of a dossier; false when none was open. */
@@ -72,4 +93,39 @@ export async function openSteps(db: Executor, dossierIds: string[]): Promise<Map
   const r = await sql<JointStepRow>`
     SELECT * FROM dossier_joint_step WHERE finished_at IS NULL AND dossier_id = ANY(${dossierIds}::uuid[])`.execute(db);
   return new Map(r.rows.map((x) => [x.dossier_id, x]));
+}
+
+/** The open step of a dossier, locked until the transaction ends (a hand-off waits for an attachment and the reverse). */
+export async function lockOpenStep(db: Executor, dossierId: string): Promise<JointStepRow | undefined> {
+  const r = await sql<JointStepRow>`SELECT * FROM dossier_joint_step WHERE dossier_id = ${dossierId} AND finished_at IS NULL FOR UPDATE`.execute(db);
+  return r.rows[0];
+}
+
+export interface JointResultRow {
+  dossier_id: string;
+  step_seq: number;
+  file_id: string;
+  source_file_id: string;
+  signed: boolean;
+  added_by: string | null;
+  added_at: Date;
+  original_name: string;
+  mime: string;
+  size: number;
+}
+
+export async function insertResult(
+  db: Executor, r: { dossier_id: string; step_seq: number; file_id: string; source_file_id: string; signed: boolean; added_by: string | null; added_at: Date },
+): Promise<void> {
+  await sql`INSERT INTO dossier_joint_result (dossier_id, step_seq, file_id, source_file_id, signed, added_by, added_at)
+            VALUES (${r.dossier_id}, ${r.step_seq}, ${r.file_id}, ${r.source_file_id}, ${r.signed}, ${r.added_by}, ${r.added_at})`.execute(db);
+}
+
+/** The result files the agencies of a dossier's joint steps attached, oldest first. */
+export async function results(db: Executor, dossierId: string): Promise<JointResultRow[]> {
+  const r = await sql<JointResultRow>`
+    SELECT j.*, f.original_name, f.mime, f.size::int AS size
+      FROM dossier_joint_result j JOIN file_ref f ON f.id = j.file_id
+     WHERE j.dossier_id = ${dossierId} ORDER BY j.added_at, j.file_id`.execute(db);
+  return r.rows;
 }

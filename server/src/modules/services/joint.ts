@@ -6,10 +6,14 @@ import type { Actor } from '../../kernel/http/access.js';
 import { can } from '../../kernel/http/access.js';
 import type { Kernel } from '../../kernel/index.js';
 import type { CaseView, SlaDef } from '../../kernel/workflow/index.js';
-import { getAgencyByCode } from '../org/index.js';
-import type { DossierRow } from './dossier.repo.js';
+import type { Ctx } from '../../kernel/context.js';
+import { transaction } from '../../kernel/db/index.js';
+import { errors } from '../../kernel/errors.js';
+import { signAsAgency } from '../documents/index.js';
+import { getAgency, getAgencyByCode } from '../org/index.js';
+import { addDossierFiles, dossier as dossierById, type DossierRow } from './dossier.repo.js';
 import * as repo from './joint.repo.js';
-import type { JointStepDef, JointStepRow } from './joint.repo.js';
+import type { JointResultRow, JointStepDef, JointStepRow } from './joint.repo.js';
 
 /**
  * Joint processing across agencies (liên thông, Decree 118/2025 art. 21–22; the
@@ -94,6 +98,16 @@ export const getPlan = (ex: Executor, procedureCode: string, definitionVersion: 
 export const savePlan = (ex: Executor, procedureCode: string, definitionVersion: number, plan: JointPlan) =>
   repo.savePlan(ex, procedureCode, definitionVersion, plan.steps);
 
+/** Outbox jobs of a joint step's clock (handled in dossier.alerts.ts): the warning before it falls due, the escalation when late. */
+export const JOINT_WARNING_TOPIC = 'services.joint.warning';
+export const JOINT_BREACHED_TOPIC = 'services.joint.breached';
+export interface JointAlertRef {
+  dossierId: string;
+  seq: number;
+}
+/** The share of a step's working time after which its agency is warned (as the case engine's clocks). */
+const JOINT_WARN_AT = 0.8;
+
 const jointError = (reason: string) => new AppError('SERVICES_JOINT_NOT_POSSIBLE', { reason });
 
 /** The pinned plan of a dossier's case ([] when it has none). */
@@ -115,11 +129,20 @@ async function startStep(k: Kernel, tx: Tx, d: DossierRow, plan: JointStepDef[],
   const agency = await getAgencyByCode(tx, def.agencyCode);
   if (!agency || !agency.active) throw jointError(`cơ quan «${def.agencyCode}» của bước ${stepNo} không còn hoạt động`);
   const duration = durationOf(def);
-  const due = (await k.calendar.appointment(at, duration, tx)).dueAt;
-  await repo.insertStep(tx, {
+  // The step's own clock, from the calendar as the case engine's clocks: due after its working time,
+  // warned when the same share of it as a dossier's own clock has passed.
+  const cal = await k.calendar.load(tx);
+  const appt = cal.appointment(at, duration);
+  const due = appt.dueAt;
+  const warn = cal.addWorkingMs(appt.countingStartsAt, Math.round(cal.workingMsBetween(appt.countingStartsAt, due) * JOINT_WARN_AT));
+  const stepSeq = await repo.insertStep(tx, {
     dossier_id: d.id, step_no: stepNo, agency_id: agency.id, agency_code: agency.code, agency_name: agency.name, unit_path: agency.unit_path,
-    kind: def.kind, label: def.label, duration, started_at: at, started_seq: seq, due_at: due,
+    kind: def.kind, label: def.label, duration, started_at: at, started_seq: seq, due_at: due, warn_at: warn,
   });
+  // The warning and the escalation are outbox jobs run at their time; each does nothing once the step finished.
+  const ref: JointAlertRef = { dossierId: d.id, seq: stepSeq };
+  await k.outbox.enqueue(tx, JOINT_WARNING_TOPIC, ref, { runAt: warn, dedupeKey: `${JOINT_WARNING_TOPIC}:${d.id}:${stepSeq}` });
+  await k.outbox.enqueue(tx, JOINT_BREACHED_TOPIC, ref, { runAt: due, dedupeKey: `${JOINT_BREACHED_TOPIC}:${d.id}:${stepSeq}` });
   await k.workflow.rescope(tx, d.id, { unitPath: agency.unit_path, agencyId: agency.id });
 }
 
@@ -189,7 +212,22 @@ export interface JointStepView {
   outcome: 'passed' | 'completed' | 'returned' | 'withdrawn' | null;
   note: string | null;
   overdue: boolean;
+  /** When the step's agency was warned that the step falls due soon, and when its lateness was escalated. */
+  warnedAt: Date | null;
+  escalatedAt: Date | null;
+  /** The result files the agency attached while it held the step (signed with its organisation signature when the platform holds its key). */
+  results: JointResultView[];
 }
+
+export interface JointResultView {
+  fileId: string;
+  name: string;
+  mime: string;
+  size: number;
+  signed: boolean;
+  addedAt: Date;
+}
+const resultView = (r: JointResultRow): JointResultView => ({ fileId: r.file_id, name: r.original_name, mime: r.mime, size: Number(r.size), signed: r.signed, addedAt: r.added_at });
 
 export interface JointView {
   plan: { stepNo: number; agencyCode: string; kind: 'process' | 'consult'; label: string; days?: number; hours?: number }[];
@@ -198,18 +236,21 @@ export interface JointView {
   current: { agencyCode: string; agencyName: string; label: string; dueAt: Date } | null;
 }
 
-export const stepView = (s: JointStepRow, now: Date): JointStepView => ({
+export const stepView = (s: JointStepRow, now: Date, results: JointResultRow[] = []): JointStepView => ({
   stepNo: s.step_no, agencyCode: s.agency_code, agencyName: s.agency_name, kind: s.kind, label: s.label, startedAt: s.started_at, dueAt: s.due_at,
   finishedAt: s.finished_at, outcome: s.outcome, note: s.note, overdue: (s.finished_at ?? now) > s.due_at,
+  warnedAt: s.warned_at, escalatedAt: s.breached_at,
+  results: results.filter((r) => r.step_seq === s.seq).map(resultView),
 });
 
 export async function jointView(ex: Executor, c: CaseView, dossierId: string, now = new Date()): Promise<JointView> {
   const plan = await planOf(ex, c);
   const steps = await repo.steps(ex, dossierId);
+  const results = steps.length ? await repo.results(ex, dossierId) : [];
   const open = steps.find((s) => !s.finished_at);
   return {
     plan: plan.map((p, i) => ({ stepNo: i + 1, ...p })),
-    steps: steps.map((s) => stepView(s, now)),
+    steps: steps.map((s) => stepView(s, now, results)),
     current: open ? { agencyCode: open.agency_code, agencyName: open.agency_name, label: open.label, dueAt: open.due_at } : null,
   };
 }
@@ -237,4 +278,58 @@ export async function jointTracking(ex: Executor, dossierId: string) {
 }
 
 export const openJointSteps = repo.openSteps;
+
+/** What an agency taking part may do with its step's result (an action like the case's, on the step's agency scope). */
+export const JOINT_RESULT_ACTIONS = ['services.dossier.joint_complete', 'services.dossier.joint_pass'] as const;
+const RESULT_COMPONENT = 'ket_qua_lien_thong';
+
+/**
+ * An agency taking part attaches its own result to the step it holds (a PDF:
+ * the residence registration, the insurance card), signed with its organisation
+ * signature when the platform holds the agency's key — as the receiving body's
+ * result is. The file joins the dossier's results (kind 'result'), so the
+ * applicant and the receiving body find it there; the step lists it. Only the
+ * officials who may act on the open step (its agency's) may attach; the file is
+ * checked (type, size) by the files store before anything is written, and the
+ * step stays locked meanwhile, so a hand-off cannot slip between.
+ */
+export async function attachJointResult(k: Kernel, ctx: Ctx, dossierId: string, name: string, data: Buffer): Promise<JointResultView & { stepNo: number; agencyCode: string }> {
+  const actor = ctx.actor;
+  if (!actor) throw errors.unauthenticated();
+  // Applicants and anyone outside the platform's officials: never (and nothing said about the dossier).
+  if (actor.kind !== 'official' && actor.kind !== 'system') throw errors.forbidden(JOINT_RESULT_ACTIONS[0]);
+  return transaction(k.db, async (tx) => {
+    const d = /^[0-9a-f-]{36}$/.test(dossierId) ? await dossierById(tx, dossierId) : undefined;
+    if (!d) throw new AppError('SERVICES_DOSSIER_NOT_FOUND');
+    const s = await repo.lockOpenStep(tx, d.id);
+    const stepScope = s && { unitPath: s.unit_path, agencyId: s.agency_id };
+    if (!s || !JOINT_RESULT_ACTIONS.some((a) => can(actor, a, stepScope!))) {
+      // Someone who reads the dossier learns why; anyone else only that they may not.
+      const reads = can(actor, 'services.dossier.read', { unitPath: d.unit_path, agencyId: d.agency_id }) || (await readsAsJointAgency(tx, actor, d.id, 'services.dossier.read'));
+      if (!s && reads) throw new AppError('SERVICES_JOINT_RESULT_NOT_POSSIBLE', { reason: 'hồ sơ không ở bước liên thông nào' });
+      throw errors.forbidden(JOINT_RESULT_ACTIONS[0]);
+    }
+    const at = new Date();
+    // Type, name and size, as for any upload; nothing is written when they fail.
+    const source = await k.files.put(tx, ctx, name, data, { allow: ['application/pdf'] });
+    const agency = await getAgency(tx, s.agency_id);
+    let signed: Buffer | null = null;
+    try {
+      signed = agency ? await signAsAgency(k, agency, data, `Kết quả bước liên thông «${s.label}» của hồ sơ ${d.code}`, at) : null;
+    } catch (e) {
+      k.log.warn({ err: e, dossier: d.code, agency: s.agency_code }, 'joint result: the PDF could not be signed');
+      throw errors.field('body', 'pdf', 'Không ký số được tệp PDF này (tệp hỏng, có mật khẩu hoặc không có trang nào); kiểm tra lại tệp kết quả');
+    }
+    if (!signed) k.log.warn({ dossier: d.code, agency: s.agency_code }, 'no organisation key for this agency: its joint result is attached unsigned');
+    const file = signed ? await k.files.put(tx, ctx, name, signed, { allow: ['application/pdf'], maxBytes: signed.length + 1 }) : source;
+    await addDossierFiles(tx, d.id, [{ fileId: file.id, component: RESULT_COMPONENT, kind: 'result' }]);
+    await repo.insertResult(tx, { dossier_id: d.id, step_seq: s.seq, file_id: file.id, source_file_id: source.id, signed: !!signed, added_by: actor.id, added_at: at });
+    await k.audit.record(tx, ctx, {
+      action: 'services.dossier.joint_result', entity: 'dossier', entityId: d.id,
+      after: { stepSeq: s.seq, stepNo: s.step_no, agencyCode: s.agency_code, fileId: file.id, sourceFileId: source.id, signed: !!signed },
+    });
+    return { fileId: file.id, name: file.originalName, mime: file.mime, size: Number(file.size), signed: !!signed, addedAt: at, stepNo: s.step_no, agencyCode: s.agency_code };
+  });
+}
+export const markJointAlert = repo.markAlert;
 export type { JointStepDef };
