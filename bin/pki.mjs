@@ -3,6 +3,14 @@
 // so these commands do not pay for tsx compiling TypeScript nor for loading the
 // platform. The bundle lives in node_modules/.cache/congso-pki, next to the
 // packages it leaves external (native addons, pdfkit's data files, fonts).
+//
+// `congso verify` goes one step further: a V8 startup snapshot (verify.blob,
+// `node --build-snapshot` of a CommonJS bundle of kernel/pki/verify-snapshot.ts)
+// holds validation's libraries already loaded, and bin/congso runs
+// `node --snapshot-blob verify.blob` directly when the files listed in
+// verify.inputs and the node binary are all older than it; otherwise it comes
+// here, and this script (re)builds the snapshot before running the bundle.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -74,6 +82,74 @@ async function build() {
     if (old.startsWith('b-') && old !== dir && mtime(path.join(CACHE, old)) < builtAt - 3_600_000) rmSync(path.join(CACHE, old), { recursive: true, force: true });
   }
   return path.join(CACHE, dir, 'main.js');
+}
+
+const SNAP = path.join(CACHE, 'verify.blob');
+const SNAP_STATE = path.join(CACHE, 'verify.json');
+
+/** Whether the verify snapshot, or the last failed attempt at one, is newer than every input (as bin/congso checks it). */
+function snapshotCurrent() {
+  let st;
+  try {
+    st = JSON.parse(readFileSync(SNAP_STATE, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (st.ok && !existsSync(SNAP)) return false;
+  if (mtime(process.execPath) > st.builtAt) return false;
+  for (const f of st.inputs) if (mtime(path.join(ROOT, f)) > st.builtAt) return false;
+  return true;
+}
+
+/** Builds verify.blob; a failure leaves a note (so it is not retried until an input changes) and the bundle is used. */
+async function buildSnapshot() {
+  const { build } = await import('esbuild');
+  const builtAt = Date.now();
+  mkdirSync(CACHE, { recursive: true });
+  const cjs = path.join(CACHE, `verify.${process.pid}.cjs`);
+  const tmpBlob = path.join(CACHE, `verify.${process.pid}.blob`);
+  let inputs = ['package-lock.json', 'bin/pki.mjs', 'bin/congso'];
+  let ok = false;
+  try {
+    const r = await build({
+      entryPoints: [path.join(ROOT, 'server', 'src', 'kernel', 'pki', 'verify-snapshot.ts')],
+      outfile: cjs,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      minifyWhitespace: true,
+      minifySyntax: true,
+      metafile: true,
+      logLevel: 'error',
+      absWorkingDir: ROOT,
+    });
+    inputs = [...Object.keys(r.metafile.inputs).filter((f) => !f.includes('node_modules/')), ...inputs];
+    const b = spawnSync(process.execPath, ['--snapshot-blob', tmpBlob, '--build-snapshot', cjs], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    ok = b.status === 0 && existsSync(tmpBlob);
+    if (ok) renameSync(tmpBlob, SNAP);
+  } catch {
+    ok = false;
+  } finally {
+    rmSync(cjs, { force: true });
+    rmSync(tmpBlob, { force: true });
+  }
+  const next = path.join(CACHE, `verify.${process.pid}.json`);
+  writeFileSync(next, JSON.stringify({ builtAt, ok, inputs }));
+  renameSync(next, SNAP_STATE);
+  // The list bin/congso reads: one path (from the repository's root) a line.
+  const list = path.join(CACHE, `verify.${process.pid}.inputs`);
+  writeFileSync(list, ok ? inputs.join('\n') + '\n' : '');
+  renameSync(list, path.join(CACHE, 'verify.inputs'));
+  if (!ok) rmSync(SNAP, { force: true });
+}
+
+if (process.argv[2] === 'verify' && !snapshotCurrent()) {
+  try {
+    await buildSnapshot();
+  } catch {
+    // no writable cache or no esbuild: the bundle (or tsx) below still verifies
+  }
 }
 
 let bundle = fresh();
