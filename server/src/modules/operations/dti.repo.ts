@@ -80,3 +80,14 @@ export async function upsertRank(db: Executor, x: RankRow): Promise<void> {
   await sql`INSERT INTO ops_dti_rank (year, rank, of_total, score, source) VALUES (${x.year}, ${x.rank}, ${x.of_total}, ${x.score}, ${x.source})
     ON CONFLICT (year) DO UPDATE SET rank = excluded.rank, of_total = excluded.of_total, score = excluded.score, source = excluded.source, updated_at = now()`.execute(db);
 }
+
+export async function indicatorForUpdate(db: Executor, version: string, code: string): Promise<DtiIndicatorRow | undefined> {
+  const r = await sql<DtiIndicatorRow>`SELECT code, parent_code, seq, name, weight::float8 AS weight, evidence_key, evidence_note FROM ops_dti_indicator
+    WHERE version = ${version} AND code = ${code} FOR UPDATE`.execute(db);
+  return r.rows[0];
+}
+
+/** Which live figure evidences a DTI indicator (or none), and the note shown with it. */
+export async function setEvidence(db: Executor, version: string, code: string, key: string | null, note: string | null): Promise<void> {
+  await sql`UPDATE ops_dti_indicator SET evidence_key = ${key}, evidence_note = ${note} WHERE version = ${version} AND code = ${code}`.execute(db);
+}

@@ -5,7 +5,7 @@ import type { Kernel } from '../../kernel/index.js';
 import * as repo from './dti.repo.js';
 import { opsErrors } from './errors.js';
 import { DTI_MANAGE, PROGRAMME_READ } from './http.js';
-import { provinceFigure } from './live.service.js';
+import { type FigureKey, provinceFigure } from './live.service.js';
 
 /**
  * The provincial DTI: the framework in force for a year (the latest whose
@@ -83,30 +83,91 @@ const MAINS: [string, string][] = [
   ['XH', 'Hoạt động xã hội số'],
 ];
 
+type Component = { name: string; key?: FigureKey; note?: string; only?: '2025' };
+const LIVE = 'Số liệu trực tiếp từ congso (trung tâm điều hành), cả năm, toàn tỉnh';
+
 /**
- * The main indicators of both versions, and the component indicators congso's
- * data can evidence plus a few others (the full annex of 47 components is
- * configuration, loaded from the decision's annex; these are an excerpt).
+ * The component indicators under each main one: 47 in the 2025 version (Decision 405/QĐ-BKHCN),
+ * 46 in the 2022 one (922/QĐ-BTTTT has no open-data component under digital-government activity).
+ * Names are congso's short wording of each component's subject, grouped as the annexes group them;
+ * they are configuration (rows of ops_dti_indicator), to be checked against the annex in force
+ * before a real assessment and edited there, not code. `key` marks what congso's own data
+ * evidences with a live figure; `note` what congso holds as records (programme, projects, exchange).
  */
-function framework(version: '2022' | '2025'): repo.DtiIndicatorRow[] {
+const COMPONENTS: Record<string, Component[]> = {
+  CD: [
+    { name: 'Người đứng đầu chỉ đạo, chủ trì Ban chỉ đạo chuyển đổi số của tỉnh', note: 'Ban chỉ đạo, báo cáo tháng trên congso (mô-đun điều hành)' },
+    { name: 'Tuyên truyền, phổ biến về chuyển đổi số trên phương tiện thông tin đại chúng' },
+    { name: 'Tổ chức sự kiện, hội thảo, đào tạo nhận thức về chuyển đổi số' },
+    { name: 'Có chuyên mục, trang thông tin về chuyển đổi số trên cổng thông tin điện tử của tỉnh' },
+  ],
+  TC: [
+    { name: 'Nghị quyết, chương trình, kế hoạch chuyển đổi số của tỉnh được ban hành và theo dõi', note: 'Chương trình trên congso (nghị quyết, chỉ tiêu, nhiệm vụ, tiến độ)' },
+    { name: 'Kế hoạch chuyển đổi số hằng năm được ban hành và hoàn thành nhiệm vụ đúng hạn', note: 'Nhiệm vụ và hạn trên congso (mô-đun điều hành)' },
+    { name: 'Cơ chế, chính sách thu hút nhân lực và thúc đẩy chuyển đổi số' },
+    { name: 'Quy chế quản lý, khai thác, chia sẻ dữ liệu của tỉnh', note: 'Quy chế và tài khoản kết nối trên nền tảng trao đổi dữ liệu của congso' },
+    { name: 'Tỷ lệ chi cho chuyển đổi số trên tổng chi ngân sách của tỉnh', note: 'Dự án và kinh phí trên congso' },
+  ],
+  HT: [
+    { name: 'Tỷ lệ hộ gia đình có kết nối Internet băng rộng cáp quang' },
+    { name: 'Tỷ lệ thôn, bản được phủ sóng di động băng rộng' },
+    { name: 'Tỷ lệ cơ quan nhà nước kết nối mạng truyền số liệu chuyên dùng' },
+    { name: 'Nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP) kết nối với nền tảng quốc gia (NDXP)', note: 'Lưu lượng, độ trễ, lỗi theo đối tác trên nền tảng trao đổi dữ liệu của congso' },
+    { name: 'Trung tâm dữ liệu hoặc hạ tầng điện toán đám mây dùng chung của tỉnh' },
+    { name: 'Nền tảng số dùng chung được triển khai (định danh, ký số, thanh toán, bản đồ số)' },
+  ],
+  NL: [
+    { name: 'Tỷ lệ cán bộ, công chức, viên chức được bồi dưỡng kỹ năng số' },
+    { name: 'Tỷ lệ cán bộ, công chức có chứng thư số và sử dụng ký số', note: 'Cán bộ ký số trên congso (chữ ký, chứng thư)' },
+    { name: 'Cán bộ chuyên trách công nghệ thông tin, chuyển đổi số ở sở, ngành, xã' },
+    { name: 'Tổ công nghệ số cộng đồng được thành lập và hoạt động' },
+    { name: 'Người dân được phổ cập kỹ năng số' },
+  ],
+  AT: [
+    { name: 'Tỷ lệ hệ thống thông tin được phê duyệt cấp độ an toàn' },
+    { name: 'Tỷ lệ hệ thống thông tin được bảo vệ theo mô hình 4 lớp' },
+    { name: 'Có trung tâm giám sát an toàn thông tin (SOC) kết nối với hệ thống quốc gia' },
+    { name: 'Diễn tập thực chiến an toàn thông tin hằng năm', note: 'Nhiệm vụ diễn tập trên congso' },
+    { name: 'Xử lý sự cố, lỗ hổng được cảnh báo đúng hạn' },
+    { name: 'Tỷ lệ kinh phí an toàn thông tin trên kinh phí chuyển đổi số (tối thiểu 10%)', note: 'Phần an toàn thông tin của các dự án trên congso' },
+  ],
+  CQ: [
+    { name: 'Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến', key: 'dossiers.onlineShare', note: LIVE },
+    { name: 'Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn', key: 'dossiers.onTimeRate', note: LIVE },
+    { name: 'Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn', key: 'petitions.onTimeRate', note: LIVE },
+    { name: 'Điểm Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)', key: 'dossiers.index766', note: 'Tính trên congso theo Quyết định 766/QĐ-TTg' },
+    { name: 'Mức độ hài lòng của người dân, doanh nghiệp', key: 'petitions.satisfaction', note: 'Đánh giá của người dân trên congso' },
+    { name: 'Tỷ lệ văn bản đi được ký số (văn bản điện tử có chữ ký số)', key: 'documents.signedShare', note: 'Văn bản đi ban hành trên congso có chữ ký số của người ký' },
+    { name: 'Tỷ lệ văn bản đến được xử lý đúng hạn trên môi trường mạng', key: 'documents.onTimeRate', note: LIVE },
+    { name: 'Hệ thống thông tin của tỉnh chia sẻ dữ liệu qua nền tảng tích hợp, chia sẻ dữ liệu', note: 'Nền tảng trao đổi dữ liệu của congso (đối tác, lưu lượng)' },
+    { name: 'Dữ liệu mở được công bố và cập nhật', note: 'Danh mục dữ liệu mở trên congso (mô-đun trao đổi dữ liệu)', only: '2025' },
+  ],
+  KT: [
+    { name: 'Tỷ trọng kinh tế số trong GRDP của tỉnh' },
+    { name: 'Tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử' },
+    { name: 'Tỷ lệ doanh nghiệp nhỏ và vừa sử dụng nền tảng số' },
+    { name: 'Số doanh nghiệp công nghệ số trên địa bàn' },
+    { name: 'Tỷ lệ giao dịch thanh toán không dùng tiền mặt' },
+    { name: 'Tỷ trọng thương mại điện tử trong tổng mức bán lẻ' },
+  ],
+  XH: [
+    { name: 'Tỷ lệ người dân trưởng thành có tài khoản định danh điện tử' },
+    { name: 'Tỷ lệ người dân trưởng thành có điện thoại thông minh' },
+    { name: 'Tỷ lệ người dân có tài khoản thanh toán điện tử' },
+    { name: 'Tỷ lệ người dân có hồ sơ sức khỏe điện tử' },
+    { name: 'Tỷ lệ cơ sở giáo dục triển khai học bạ số, dạy học trực tuyến' },
+    { name: 'Người dân tham gia phản ánh, góp ý với chính quyền qua nền tảng số', note: 'Phản ánh, kiến nghị và lấy ý kiến trên congso' },
+  ],
+};
+
+/** The main indicators and their components for a version (configuration loaded into ops_dti_indicator). */
+export function framework(version: '2022' | '2025'): repo.DtiIndicatorRow[] {
   const weights = version === '2022' ? [0.1, 0.1, 0.15, 0.1, 0.1, 0.2, 0.1, 0.15] : [0.1, 0.1, 0.15, 0.1, 0.15, 0.2, 0.1, 0.1];
   const out: repo.DtiIndicatorRow[] = MAINS.map(([code, name], i) => ({ code, parent_code: null, seq: i + 1, name, weight: weights[i]!, evidence_key: null, evidence_note: null }));
-  const c = (parent: string, seq: number, name: string, key: string | null, note: string | null) => out.push({ code: `${parent}.${seq}`, parent_code: parent, seq, name, weight: 0, evidence_key: key, evidence_note: note });
-  c('CD', 1, 'Người đứng đầu chỉ đạo, chủ trì Ban chỉ đạo chuyển đổi số', null, null);
-  c('TC', 1, 'Nghị quyết, kế hoạch chuyển đổi số của tỉnh được ban hành và theo dõi', null, 'Chương trình trên congso (nghị quyết, chỉ tiêu, nhiệm vụ)');
-  c('TC', 2, 'Tỷ lệ chi cho chuyển đổi số trên tổng chi ngân sách', null, 'Dự án và kinh phí trên congso');
-  c('HT', 1, 'Tỷ lệ cơ quan kết nối mạng truyền số liệu chuyên dùng', null, null);
-  c('NL', 1, 'Tỷ lệ cán bộ, công chức được bồi dưỡng kỹ năng số', null, null);
-  c('AT', 1, 'Tỷ lệ hệ thống thông tin được phê duyệt cấp độ an toàn', null, null);
-  c('AT', 2, 'Tỷ lệ kinh phí an toàn thông tin trên kinh phí chuyển đổi số', null, 'Phần an toàn thông tin của các dự án trên congso');
-  c('CQ', 1, 'Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến', 'dossiers.onlineShare', 'Số liệu trực tiếp từ hồ sơ trên congso');
-  c('CQ', 2, 'Tỷ lệ hồ sơ giải quyết đúng hạn', 'dossiers.onTimeRate', 'Số liệu trực tiếp từ hồ sơ trên congso');
-  c('CQ', 3, 'Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn', 'petitions.onTimeRate', 'Số liệu trực tiếp từ phản ánh trên congso');
-  c('CQ', 4, 'Điểm Bộ chỉ số phục vụ người dân, doanh nghiệp (766)', 'dossiers.index766', 'Tính trên congso theo Quyết định 766/QĐ-TTg');
-  c('CQ', 5, 'Mức độ hài lòng của người dân', 'petitions.satisfaction', 'Đánh giá của người dân trên congso');
-  if (version === '2025') c('CQ', 6, 'Dữ liệu mở được công bố và cập nhật', null, 'Danh mục dữ liệu mở trên congso (mô-đun trao đổi dữ liệu)');
-  c('KT', 1, 'Tỷ trọng kinh tế số trong GRDP', null, null);
-  c('XH', 1, 'Tỷ lệ người dân trưởng thành có tài khoản định danh điện tử', null, null);
+  for (const [parent] of MAINS) {
+    const list = COMPONENTS[parent]!.filter((c) => !c.only || c.only === version);
+    list.forEach((c, i) => out.push({ code: `${parent}.${i + 1}`, parent_code: parent, seq: i + 1, name: c.name, weight: 0, evidence_key: c.key ?? null, evidence_note: c.note ?? null }));
+  }
   return out;
 }
 

@@ -31,7 +31,11 @@ describe('DTI', () => {
       expect(v.indicators).toHaveLength(8);
       expect(v.indicators.reduce((a: number, m: Json) => a + m.weight, 0)).toBeCloseTo(1, 6);
     }
-    expect(y25.components).toBe(y24.components + 1);
+    // The full component structure: 47 under the 2025 decision, 46 under the 2022 one (no open-data component).
+    expect(y25.components).toBe(47);
+    expect(y24.components).toBe(46);
+    expect(y25.indicators.reduce((a: number, m: Json) => a + m.components.length, 0)).toBe(47);
+    expect(y25.indicators.find((m: Json) => m.code === 'CQ').components.map((c: Json) => c.code)).toContain('CQ.9');
     // Components congso can evidence carry the live figure's key.
     const cq = y25.indicators.find((m: Json) => m.code === 'CQ');
     expect(cq.components.find((c: Json) => c.code === 'CQ.1')).toMatchObject({ evidenceKey: 'dossiers.onlineShare' });

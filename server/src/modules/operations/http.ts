@@ -10,6 +10,8 @@ export const PROGRAMME_MANAGE = 'operations.programme.manage';
 /** Owners enter their indicators' actuals and their tasks' progress (scoped to their agency). */
 export const PROGRAMME_REPORT = 'operations.programme.report';
 export const DTI_MANAGE = 'operations.dti.manage';
+/** Live figures' targets (red/amber/green thresholds per level): the steering committee (operations.*) and administrators. */
+export const TARGETS_MANAGE = 'operations.targets.manage';
 
 export const levelQuery = z.object({
   unit: z.string().regex(/^[0-9]{2,5}$/, 'Mã đơn vị hành chính (unit) gồm 2–5 chữ số').optional(),

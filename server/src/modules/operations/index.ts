@@ -6,6 +6,7 @@ import { programmeRoutes } from './routes/programme.js';
 import { dtiRoutes } from './routes/dti.js';
 import { reportRoutes } from './routes/reports.js';
 import { exportRoutes } from './routes/export.js';
+import { targetRoutes } from './routes/targets.js';
 import { registerOpenData } from './export.service.js';
 import { registerJobs } from './report.service.js';
 import { seedOperationsDemo } from './seed.js';
@@ -25,6 +26,7 @@ export const operationsModule: Module = {
     dtiRoutes(app, k);
     reportRoutes(app, k);
     exportRoutes(app, k);
+    targetRoutes(app, k);
   },
   handlers(k: Kernel) {
     registerProjections(k);

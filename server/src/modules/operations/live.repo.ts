@@ -241,17 +241,41 @@ export async function lastUpdate(db: Executor): Promise<Date | null> {
   return r.rows[0]?.at ?? null;
 }
 
+export type TargetLevel = 'province' | 'agency' | 'commune';
+
 export interface TargetRow {
   key: string;
+  level: TargetLevel;
   target: number;
   amber: number;
   direction: 'up' | 'down';
   basis: string;
+  updated_by?: string | null;
+  updated_at?: Date;
 }
 
 export async function liveTargets(db: Executor): Promise<TargetRow[]> {
-  const r = await sql<TargetRow>`SELECT key, target::float8 AS target, amber::float8 AS amber, direction, basis FROM ops_live_target ORDER BY key`.execute(db);
+  const r = await sql<TargetRow>`SELECT key, level, target::float8 AS target, amber::float8 AS amber, direction, basis, updated_by, updated_at
+    FROM ops_live_target ORDER BY key, level`.execute(db);
   return r.rows;
+}
+
+export async function targetForUpdate(db: Executor, key: string, level: TargetLevel): Promise<TargetRow | undefined> {
+  const r = await sql<TargetRow>`SELECT key, level, target::float8 AS target, amber::float8 AS amber, direction, basis, updated_by, updated_at
+    FROM ops_live_target WHERE key = ${key} AND level = ${level} FOR UPDATE`.execute(db);
+  return r.rows[0];
+}
+
+export async function upsertTarget(db: Executor, t: TargetRow & { updated_by: string }): Promise<void> {
+  await sql`INSERT INTO ops_live_target (key, level, target, amber, direction, basis, updated_by, updated_at)
+    VALUES (${t.key}, ${t.level}, ${t.target}, ${t.amber}, ${t.direction}, ${t.basis}, ${t.updated_by}, now())
+    ON CONFLICT (key, level) DO UPDATE SET target = excluded.target, amber = excluded.amber, direction = excluded.direction,
+      basis = excluded.basis, updated_by = excluded.updated_by, updated_at = now()`.execute(db);
+}
+
+export async function deleteTarget(db: Executor, key: string, level: TargetLevel): Promise<boolean> {
+  const r = await sql`DELETE FROM ops_live_target WHERE key = ${key} AND level = ${level}`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
 }
 
 export async function hasFact(db: Executor, caseId: string): Promise<boolean> {

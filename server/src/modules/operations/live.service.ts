@@ -106,7 +106,7 @@ export const NOW_KEYS: FigureKey[] = ['dossiers.open', 'dossiers.overdue', 'doss
 
 export const ZERO: repo.Sums = { received: 0, finished: 0, early: 0, on_time: 0, late: 0, rated: 0, satisfied: 0, issued: 0, signed: 0, received_online: 0 };
 
-const UNITS: Partial<Record<FigureKey, Unit>> = {
+export const UNITS: Partial<Record<FigureKey, Unit>> = {
   'dossiers.onlineShare': 'percent', 'dossiers.onTimeRate': 'percent', 'dossiers.overdueRate': 'percent', 'dossiers.satisfaction': 'percent',
   'petitions.onTimeRate': 'percent', 'petitions.overdueRate': 'percent', 'petitions.satisfaction': 'percent', 'dossiers.index766': 'points',
   'documents.signedShare': 'percent', 'documents.onTimeRate': 'percent', 'documents.overdueRate': 'percent',
@@ -264,7 +264,10 @@ async function screenData(k: Kernel, level: Level, p: { from: string; to: string
   const v = values(sumsOf('dossier', 'total', null), sumsOf('report', 'total', null), sumsOf('document', 'total', null),
     { d: openOf('dossier', 'total', null), p: openOf('report', 'total', null), doc: openOf('document', 'total', null) });
   if (idx) v['dossiers.index766'] = idx.value.computable > 0 ? Math.round((1000 * idx.value.total) / idx.value.computable) / 10 : null;
-  const tmap = new Map(targets.map((t) => [t.key, t]));
+  // Each level has its own targets (the province's figures against the province's, a commune's against a commune's).
+  const targetsOf = (kind: Level['kind']) => new Map(targets.filter((t) => t.level === kind).map((t) => [t.key, t]));
+  const tmap = targetsOf(level.kind);
+  const childTargets = { agency: targetsOf('agency'), commune: targetsOf('commune') };
   const computedAt = new Date();
   const figures: Figure[] = FIGURE_KEYS.filter((key) => key in v).map((key) => {
     const t = tmap.get(key);
@@ -284,7 +287,8 @@ async function screenData(k: Kernel, level: Level, p: { from: string; to: string
       const cv = values(sumsOf('dossier', dim, key), sumsOf('report', dim, key), sumsOf('document', dim, key),
         { d: openOf('dossier', dim, key), p: openOf('report', dim, key), doc: openOf('document', dim, key) });
       const rag: Child['rag'] = {};
-      for (const fk of Object.keys(cv) as FigureKey[]) if (tmap.has(fk)) rag[fk] = ragOf(cv[fk] ?? null, tmap.get(fk));
+      const cmap = childTargets[kind];
+      for (const fk of Object.keys(cv) as FigureKey[]) if (cmap.has(fk)) rag[fk] = ragOf(cv[fk] ?? null, cmap.get(fk));
       return { kind, code, name, values: cv, rag };
     };
     for (const u of org.communes) kids.push(make('commune', u.code, u.full_name, 'commune', u.path));
