@@ -27,6 +27,8 @@ import { ckanShowRoutes } from './routes/ckan-show.js';
 import { adminExchangeRoutes } from './routes/admin-exchange.js';
 import { registerGrantClock, registerWebhooks } from './partner.service.js';
 import { partnerFigures, verifyLog } from './exchange-log.js';
+import { partnerById } from './partner.repo.js';
+import { JWKS_OVERLAP_DAYS, rotateSigningKey } from './jws.js';
 
 /**
  * Data exchange and open data: the open-data catalogue generated from live
@@ -40,6 +42,21 @@ export { generateDataset } from './opendata.service.js';
 
 /** Per-partner volume, latency and errors over a period, for the operations centre. */
 export const exchangeFigures = (k: Kernel, from: Date, to: Date) => partnerFigures(k, from, to);
+
+/**
+ * The same figures with each partner system's name and identifier, one row per partner and kind of
+ * exchange, for the operations centre's data-exchange card (read-only; no secrets, no contacts).
+ */
+export async function exchangePartnerFigures(k: Kernel, from: Date, to: Date) {
+  const rows = await partnerFigures(k, from, to);
+  const names = new Map<string, { name: string; member: string } | null>();
+  for (const id of new Set(rows.map((r) => r.partner_id))) {
+    const p = await partnerById(k.db, id);
+    names.set(id, p ? { name: `${p.system_name} — ${p.agency_name}`, member: `${p.member_class}/${p.member_code}/${p.subsystem}` } : null);
+  }
+  return rows.map((r) => ({ partnerId: r.partner_id, name: names.get(r.partner_id)?.name ?? r.partner_id, member: names.get(r.partner_id)?.member ?? null,
+    kind: r.kind, total: r.total, errors: r.errors, avgMs: Math.round(r.avg_ms * 10) / 10, p95Ms: Math.round(r.p95_ms * 10) / 10 }));
+}
 
 export const exchangeModule: Module = {
   name: 'exchange',
@@ -83,6 +100,19 @@ export const exchangeModule: Module = {
         const r = await verifyLog(k);
         console.log(r.ok ? `exchange log: ${r.checked} entries, chain intact` : `exchange log broken at entry ${r.brokenAt}: ${r.reason}`);
         return r.ok ? 0 : 1;
+      },
+    },
+    'exchange jws rotate': {
+      describe: `rotate the key that signs JWS webhooks; the previous key stays in the JWKS for ${JWKS_OVERLAP_DAYS} days`,
+      async run(k, args) {
+        if (args.length) {
+          console.error(`exchange jws rotate takes no arguments (got: ${args.join(' ')})`);
+          return 2;
+        }
+        const r = await rotateSigningKey(k);
+        console.log(`new signing key: ${r.kid}`);
+        console.log(r.previous ? `previous key ${r.previous} stays in /api/exchange/jwks.json until ${r.previousUntil!.toISOString()}` : 'there was no previous key');
+        return 0;
       },
     },
   },

@@ -17,6 +17,7 @@ defineErrors({
   OPS_TASK_CLOSED: { status: 409, vi: 'Nhiệm vụ đã hoàn thành, không báo cáo tiến độ thêm', en: 'The task is done; no more progress reports' },
   OPS_PROJECT_NOT_FOUND: { status: 404, vi: 'Không tìm thấy dự án', en: 'Project not found' },
   OPS_DTI_FRAMEWORK_NOT_FOUND: { status: 404, vi: 'Không có bộ chỉ số DTI phiên bản «{version}»', en: 'No DTI framework «{version}»' },
+  OPS_PROVINCE_ONLY: { status: 403, vi: 'Số liệu nền tảng trao đổi dữ liệu là số liệu toàn tỉnh, chỉ dành cho người xem được màn hình cấp tỉnh', en: 'Data-exchange figures are province-wide: for readers of the province screen only' },
   OPS_DTI_INDICATOR_UNKNOWN: { status: 400, vi: 'Chỉ số «{code}» không thuộc bộ chỉ số DTI {version}', en: 'Indicator «{code}» is not in DTI {version}' },
 });
 
@@ -37,5 +38,6 @@ export const opsErrors = {
   taskClosed: () => new AppError('OPS_TASK_CLOSED'),
   project: () => new AppError('OPS_PROJECT_NOT_FOUND'),
   dtiFramework: (version: string) => new AppError('OPS_DTI_FRAMEWORK_NOT_FOUND', { version }),
+  provinceOnly: () => new AppError('OPS_PROVINCE_ONLY'),
   dtiIndicator: (code: string, version: string) => new AppError('OPS_DTI_INDICATOR_UNKNOWN', { code, version }),
 };

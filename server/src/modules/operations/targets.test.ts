@@ -113,3 +113,27 @@ describe('DTI evidence mappings', () => {
     expect(after.indicators.find((m: Json) => m.code === 'CQ').components.find((c: Json) => c.code === 'CQ.3').evidenceKey).toBe('documents.signedShare');
   });
 });
+
+describe('the data-exchange card', () => {
+  it('shows the exchange platform\'s per-partner volume, errors and latency to the province screen\'s readers only', async () => {
+    const body = { memberClass: 'GOV', memberCode: '000.00.37.H41', subsystem: 'LGSP-OPS-THU', agencyName: 'Sở Tài chính', systemName: 'Hệ thống thử nghiệm điều hành', contactName: 'Phòng CNTT', contactEmail: 'cntt@stc.ninhbinh.gov.vn' };
+    const created = await env.app.inject({ method: 'POST', url: '/api/admin/exchange/partners', payload: body, headers: admin.headers });
+    expect(created.statusCode, created.body).toBe(201);
+    const p = created.json() as Json;
+    const token = (secret: string) => env.app.inject({ method: 'POST', url: '/api/exchange/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: p.clientId, client_secret: secret, scope: 'dossier.status.read' }).toString() });
+    expect((await token(p.clientSecret)).statusCode).toBe(200);
+    expect((await token('sai-mat-khau-0000000000')).statusCode).toBeGreaterThanOrEqual(400);
+    const r = await call(leader, 'GET', '/api/operations/exchange');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const mine = r.body.partners.filter((x: Json) => x.partnerId === p.partner.id);
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    expect(mine[0].name).toContain('Hệ thống thử nghiệm điều hành');
+    expect(mine.reduce((a: number, x: Json) => a + x.total, 0)).toBeGreaterThanOrEqual(1);
+    expect(r.body.totals.total).toBeGreaterThanOrEqual(mine.reduce((a: number, x: Json) => a + x.total, 0));
+    // A commune leader's screen is their commune: the province-wide platform is not theirs to see.
+    expect((await call(phuly, 'GET', '/api/operations/exchange')).status).toBe(403);
+    expect((await call(citizen, 'GET', '/api/operations/exchange')).status).toBe(403);
+    expect((await call(leader, 'GET', '/api/operations/exchange?from=2026-05-01&to=2026-01-01')).status).toBe(400);
+  });
+});

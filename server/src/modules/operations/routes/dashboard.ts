@@ -5,6 +5,7 @@ import type { Kernel } from '../../../kernel/index.js';
 import { DASHBOARD_READ, levelQuery, rag, TAG } from '../http.js';
 import { dashboard, FIGURE_KEYS, trend } from '../live.service.js';
 import { dashboardPdf } from '../report.service.js';
+import { exchangeCard } from '../exchange-card.js';
 
 const figure = z.object({
   key: z.string(), value: z.number().nullable(), unit: z.enum(['count', 'percent', 'points']), target: z.number().nullable(),
@@ -46,6 +47,22 @@ export function dashboardRoutes(app: App, k: Kernel) {
     const f = await dashboardPdf(k, ctxOf(req), req.query);
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="${f.name}"`).header('cache-control', 'private, no-store').send(f.data);
   });
+
+  app.get('/api/operations/exchange', {
+    config: { access: { action: DASHBOARD_READ } },
+    schema: {
+      tags: [TAG],
+      summary: 'Nền tảng trao đổi dữ liệu trên màn hình cấp tỉnh: số lượt, lỗi, độ trễ (trung bình, p95) theo hệ thống đối tác trong kỳ',
+      querystring: z.object({ from: levelQuery.shape.from, to: levelQuery.shape.to }).strict(),
+      response: {
+        200: z.object({
+          period: z.object({ from: z.string(), to: z.string() }), computedAt: z.date(),
+          totals: z.object({ total: z.number(), errors: z.number(), errorRate: z.number().nullable(), p95Ms: z.number().nullable() }),
+          partners: z.array(z.object({ partnerId: z.string(), name: z.string(), member: z.string().nullable(), kind: z.string(), total: z.number(), errors: z.number(), avgMs: z.number(), p95Ms: z.number() })),
+        }),
+      },
+    },
+  }, async (req) => exchangeCard(k, ctxOf(req), req.query));
 
   app.get('/api/operations/trend', {
     config: { access: { action: DASHBOARD_READ } },
