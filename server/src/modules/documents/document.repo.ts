@@ -1,5 +1,6 @@
 import { type Generated, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../kernel/db/index.js';
+import { documentsErrors } from './errors.js';
 import type { Secrecy, Sequence, Urgency } from './types.js';
 
 /** All SQL of the documents module. Tables: server/migrations/0060_documents.sql, 0061_documents_search.sql. */
@@ -14,6 +15,10 @@ interface RegisterTable {
   sequence: Sequence;
   last_number: number;
   created_at: Generated<Date>;
+  /** 0063: a closed register gives no more numbers; an operator may open a register before its year. */
+  closed_at: Generated<Date | null>;
+  closed_by: Generated<string | null>;
+  opened_by: Generated<string | null>;
 }
 interface DocumentTable {
   id: string;
@@ -146,9 +151,22 @@ export type FolderRow = Selectable<FolderTable>;
 export async function takeNumber(ex: Executor, agencyId: string, year: number, direction: Direction, sequence: Sequence): Promise<{ registerId: string; number: number }> {
   const r = await sql<{ id: string; last_number: number }>`
     INSERT INTO doc_register (agency_id, year, direction, sequence, last_number) VALUES (${agencyId}, ${year}, ${direction}, ${sequence}, 1)
-    ON CONFLICT (agency_id, year, direction, sequence) DO UPDATE SET last_number = doc_register.last_number + 1
+    ON CONFLICT (agency_id, year, direction, sequence) DO UPDATE SET last_number = doc_register.last_number + 1 WHERE doc_register.closed_at IS NULL
     RETURNING id, last_number`.execute(ex);
-  return { registerId: r.rows[0]!.id, number: r.rows[0]!.last_number };
+  // No row: the register exists and is closed (0063).
+  if (!r.rows[0]) throw documentsErrors.registerClosed(year);
+  return { registerId: r.rows[0].id, number: r.rows[0].last_number };
+}
+
+/** Opens a register (before its first number): null when it exists already. */
+export async function openRegister(ex: Executor, r: { agency_id: string; year: number; direction: Direction; sequence: Sequence; opened_by: string | null }): Promise<RegisterRow | null> {
+  const row = await ex.insertInto('doc_register').values({ ...r, last_number: 0 }).onConflict((c) => c.columns(['agency_id', 'year', 'direction', 'sequence']).doNothing()).returningAll().executeTakeFirst();
+  return row ?? null;
+}
+
+/** Closes or reopens a register (locked row); returns the row after. */
+export async function setRegisterClosed(ex: Executor, id: string, closed: boolean, by: string | null): Promise<RegisterRow | undefined> {
+  return ex.updateTable('doc_register').set(closed ? { closed_at: new Date(), closed_by: by } : { closed_at: null, closed_by: null }).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 export async function registers(ex: Executor, agencyIds: string[] | null, year?: number): Promise<(RegisterRow & { agency_name: string })[]> {
@@ -158,8 +176,10 @@ export async function registers(ex: Executor, agencyIds: string[] | null, year?:
   return q.orderBy('r.year', 'desc').orderBy('a.name').orderBy('r.direction').orderBy('r.sequence').execute();
 }
 
-export async function register(ex: Executor, id: string): Promise<RegisterRow | undefined> {
-  return ex.selectFrom('doc_register').selectAll().where('id', '=', id).executeTakeFirst();
+export async function register(ex: Executor, id: string, lock = false): Promise<RegisterRow | undefined> {
+  let q = ex.selectFrom('doc_register').selectAll().where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  return q.executeTakeFirst();
 }
 
 /** The entries of registers (in number order) for printing and export. */
@@ -304,4 +324,37 @@ export async function folderDocuments(ex: Executor, folderId: string): Promise<D
 
 export async function foldersOf(ex: Executor, documentId: string): Promise<{ id: string; code: string; title: string }[]> {
   return ex.selectFrom('doc_folder_item as i').innerJoin('doc_folder as f', 'f.id', 'i.folder_id').select(['f.id', 'f.code', 'f.title']).where('i.document_id', '=', documentId).execute();
+}
+
+// ——— Overdue (0063) ———
+
+/**
+ * Open documents past their deadline, the readers' scopes (or handled by
+ * `handlerId`), most overdue first: the list behind the operations centre's
+ * "overdue documents" figure. Partial index document_overdue (0063). `q`
+ * narrows by the search vector (0061), accent-insensitive.
+ */
+export async function listOverdue(
+  ex: Executor,
+  f: { scopes: { unitPath?: string | null; agencyId?: string | null }[] | null; handlerId?: string; onlyHandled?: boolean; direction?: Direction; states?: string[]; q?: string; limit: number; offset: number },
+): Promise<{ rows: (DocumentRow & { lead_name: string | null })[]; total: number }> {
+  const conds = [sql<boolean>`d.deadline IS NOT NULL AND d.state NOT IN ('finished', 'refused', 'recalled') AND d.deadline < now()`];
+  const handled = f.handlerId ? sql<boolean>`EXISTS (SELECT 1 FROM document_handler h WHERE h.document_id = d.id AND h.account_id = ${f.handlerId})` : null;
+  if (f.onlyHandled) conds.push(handled ?? sql<boolean>`false`);
+  else if (f.scopes !== null) {
+    const parts = f.scopes.map((x) => sql<boolean>`((${x.unitPath ?? null}::text IS NULL OR d.unit_path = ${x.unitPath ?? null} OR d.unit_path LIKE ${(x.unitPath ?? '') + '.%'})
+                 AND (${x.agencyId ?? null}::uuid IS NULL OR d.agency_id = ${x.agencyId ?? null}))`);
+    if (handled) parts.push(handled);
+    conds.push(parts.length ? sql<boolean>`(${sql.join(parts, sql` OR `)})` : sql<boolean>`false`);
+  }
+  if (f.direction) conds.push(sql<boolean>`d.direction = ${f.direction}`);
+  if (f.states?.length) conds.push(sql<boolean>`d.state IN (${sql.join(f.states)})`);
+  if (f.q) conds.push(sql<boolean>`EXISTS (SELECT 1 FROM document_search s WHERE s.document_id = d.id AND s.search @@ plainto_tsquery('simple', f_unaccent(${f.q})))`);
+  const where = sql.join(conds, sql` AND `);
+  const [page, count] = await Promise.all([
+    sql<DocumentRow & { lead_name: string | null }>`SELECT d.*, (SELECT name FROM document_handler h WHERE h.document_id = d.id AND h.role = 'lead') AS lead_name
+      FROM document d WHERE ${where} ORDER BY d.deadline, d.id LIMIT ${f.limit} OFFSET ${f.offset}`.execute(ex),
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM document d WHERE ${where}`.execute(ex),
+  ]);
+  return { rows: page.rows, total: count.rows[0]!.n };
 }

@@ -240,11 +240,6 @@ async function checkedSignatures(k: Kernel, bytes: Uint8Array): Promise<Validati
   return report;
 }
 
-/**
- * The leader signs (PAdES B-B with the PKCS#12 given for this signature; the
- * key is used in memory and never stored). The certificate must be the
- * signer's own. The result must validate before it is kept.
- */
 /** Where the leader's signature goes: above the signer's name, bottom right of the last page. */
 function signerPlacement(pdf: Awaited<ReturnType<typeof openForSigning>>): Placement {
   const last = pdf.getPages().length - 1;
@@ -253,34 +248,105 @@ function signerPlacement(pdf: Awaited<ReturnType<typeof openForSigning>>): Place
 }
 
 /**
- * The leader signs with the PKCS#12 given for this signature; `image` (a PNG of their
- * handwritten signature, sent with it and not stored) makes the appearance that image
- * (Decree 30 appendix I), otherwise it is text.
+ * The leader's signature made over the document's current PDF with `signer`
+ * (outside any lock: a remote signer waits for the official's confirmation).
+ * The certificate must be the signer's own; `image` (a PNG of their
+ * handwritten signature) makes the appearance that image (Decree 30 appendix I),
+ * otherwise it is text.
  */
-export async function sign(k: Kernel, ctx: Ctx, id: string, p12: { data: Buffer; password: string; image?: Buffer }, key: string) {
+export interface PreparedSignature {
+  versionId: string;
+  bytes: Uint8Array;
+  cn: string;
+  title: string | null;
+  pages: number;
+}
+
+export async function prepareSignature(k: Kernel, ex: Executor, ctx: Ctx, d: DocumentRow, signer: RemoteSigner, image?: Uint8Array): Promise<PreparedSignature> {
+  const cert = await import('@peculiar/x509').then((x) => new x.X509Certificate(signer.certificate.slice()));
+  const cn = cert.subjectName.getField('CN')[0] ?? cert.subject;
+  if (!sameName(cn, ctx.actor!.name)) throw documentsErrors.signerMismatch(cn, ctx.actor!.name);
+  const title = cert.subjectName.getField('2.5.4.12')[0] ?? d.signer_title ?? null;
+  const { version, bytes } = await currentBytes(k, ex, d);
+  const now = new Date();
+  const pdf = await openForSigning(new Uint8Array(bytes));
+  const placement = signerPlacement(pdf);
+  const lines = [`${d.authority ? d.authority + ' ' : ''}${title ?? ''}`.trim(), `Người ký: ${cn}`, `Thời gian ký: ${vnDateTime(now)}`].filter(Boolean);
+  const signed = await signPdf(new Uint8Array(bytes), {
+    signer, level: 'B-B', signingTime: now, reason: 'Ký ban hành văn bản', location: 'Ninh Bình',
+    appearance: image ? { kind: 'image', image } : { kind: 'text', lines }, placement, crls: (await trustMaterial(k)).crls,
+  });
+  return { versionId: version.id, bytes: signed.bytes, cn, title, pages: placement.page + 1 };
+}
+
+/** Keeps a prepared signature (it must validate, and the PDF must not have changed meanwhile) and takes the case's `sign` action. */
+export async function storeSignature(k: Kernel, tx: Tx, ctx: Ctx, id: string, p: PreparedSignature, key: string): Promise<string> {
+  const { d } = await lockedCase(k, tx, ctx, id, 'sign', 'outgoing');
+  if (d.current_version_id !== p.versionId) throw documentsErrors.state('ký', 'đã có bản dự thảo mới');
+  const validation = await checkedSignatures(k, p.bytes);
+  const v = await addVersion(k, tx, ctx, d, { kind: 'signed', name: `van-ban-da-ky-${d.id.slice(0, 8)}.pdf`, data: Buffer.from(p.bytes), validation, pages: p.pages });
+  await repo.updateDocument(tx, d.id, { signer_name: p.cn, signer_title: p.title });
+  await actOn(k, tx, ctx, d, 'sign', { versionId: v.id, signer: p.cn }, key);
+  return v.id;
+}
+
+/** Checks the actor may sign the document now (state, role, scope), without keeping the lock. */
+export async function maySign(k: Kernel, ctx: Ctx, id: string): Promise<DocumentRow> {
+  return transaction(k.db, async (tx) => (await lockedCase(k, tx, ctx, id, 'sign', 'outgoing')).d);
+}
+
+/** The leader signs with the PKCS#12 given for this signature (used in memory, never stored). */
+export async function sign(k: Kernel, ctx: Ctx, id: string, p12: { data: Buffer; password: string; image?: Buffer | Uint8Array }, key: string) {
   const signer = await loadP12(new Uint8Array(p12.data), p12.password);
   await transaction(k.db, async (tx) => {
     const { d } = await lockedCase(k, tx, ctx, id, 'sign', 'outgoing');
-    const cert = await import('@peculiar/x509').then((x) => new x.X509Certificate(signer.certificate.slice()));
-    const cn = cert.subjectName.getField('CN')[0] ?? cert.subject;
-    if (!sameName(cn, ctx.actor!.name)) throw documentsErrors.signerMismatch(cn, ctx.actor!.name);
-    const title = cert.subjectName.getField('2.5.4.12')[0] ?? d.signer_title ?? null;
-    const { bytes } = await currentBytes(k, tx, d);
-    const now = new Date();
-    const pdf = await openForSigning(new Uint8Array(bytes));
-    const placement = signerPlacement(pdf);
-    const last = placement.page;
-    const lines = [`${d.authority ? d.authority + ' ' : ''}${title ?? ''}`.trim(), `Người ký: ${cn}`, `Thời gian ký: ${vnDateTime(now)}`].filter(Boolean);
-    const signed = await signPdf(new Uint8Array(bytes), {
-      signer, level: 'B-B', signingTime: now, reason: 'Ký ban hành văn bản', location: 'Ninh Bình',
-      appearance: p12.image ? { kind: 'image', image: new Uint8Array(p12.image) } : { kind: 'text', lines }, placement, crls: (await trustMaterial(k)).crls,
-    });
-    const validation = await checkedSignatures(k, signed.bytes);
-    const v = await addVersion(k, tx, ctx, d, { kind: 'signed', name: `van-ban-da-ky-${d.id.slice(0, 8)}.pdf`, data: Buffer.from(signed.bytes), validation, pages: last + 1 });
-    await repo.updateDocument(tx, d.id, { signer_name: cn, signer_title: title });
-    await actOn(k, tx, ctx, d, 'sign', { versionId: v.id, signer: cn }, key);
+    const prepared = await prepareSignature(k, tx, ctx, d, signer, p12.image ? new Uint8Array(p12.image) : undefined);
+    await storeSignature(k, tx, ctx, id, prepared, key);
   });
   return view(k, ctx, id);
+}
+
+/** Where the leader's signature and, at issuance, the agency's seal go (points on the last page), for the signing screen's preview. */
+export async function signingLayout(k: Kernel, ctx: Ctx, id: string) {
+  const d = await readable(k.db, ctx, id);
+  const { bytes } = await currentBytes(k, k.db, d);
+  const pdf = await openForSigning(new Uint8Array(bytes));
+  const signer = signerPlacement(pdf);
+  const box = pdf.getPage(signer.page)!.getMediaBox();
+  const agency = (await getAgency(k.db, d.agency_id))!;
+  const seal = sealImage(k, agency.code);
+  return {
+    page: signer.page, pages: pdf.getPages().length, pageWidth: box.width, pageHeight: box.height,
+    signer: { x: signer.x - box.x, y: signer.y - box.y, width: signer.width, height: signer.height },
+    seal: seal ? (({ x, y, width, height }) => ({ x: x - box.x, y: y - box.y, width, height }))(sealPlacementOver(signer)) : null,
+    agencyCode: agency.code, agencyName: agency.name,
+  };
+}
+
+/** The agency's seal image, for the preview (whoever may read the document). */
+export async function agencySeal(k: Kernel, ctx: Ctx, id: string): Promise<Uint8Array> {
+  const d = await readable(k.db, ctx, id);
+  const agency = (await getAgency(k.db, d.agency_id))!;
+  const seal = sealImage(k, agency.code);
+  if (!seal) throw documentsErrors.noOrgKey(agency.code, `org/${agency.code}.seal.png`);
+  return seal;
+}
+
+/** A page of the current PDF as a PNG (poppler's pdftoppm), for the preview; `page` from 0. */
+export async function pagePng(k: Kernel, ctx: Ctx, id: string, page: number, dpi = 60): Promise<Buffer> {
+  const d = await readable(k.db, ctx, id);
+  const { version, bytes } = await currentBytes(k, k.db, d);
+  const pages = version.pages ?? (await inspectPdf(bytes));
+  if (page >= pages) throw errors.field('query.page', 'max', `Văn bản có ${pages} trang`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'congso-page-'));
+  try {
+    const file = path.join(dir, 'in.pdf');
+    await writeFile(file, bytes);
+    await run('pdftoppm', ['-png', '-r', String(dpi), '-singlefile', '-f', String(page + 1), '-l', String(page + 1), file, path.join(dir, 'out')], { timeout: 60_000 });
+    return await readFile(path.join(dir, 'out.png'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -638,12 +704,14 @@ export async function versionPdf(k: Kernel, ctx: Ctx, id: string, versionId?: st
 
 export type Box = 'outgoing' | 'incoming' | 'mine' | 'all';
 
-export async function list(k: Kernel, ctx: Ctx, f: { box: Box; q?: string; state?: string[]; limit: number; offset: number }) {
+export async function list(k: Kernel, ctx: Ctx, f: { box: Box; q?: string; state?: string[]; overdue?: boolean; limit: number; offset: number }) {
   const actor = ctx.actor;
-  const r = await searchRepo.list(k.db, {
+  const filter = {
     scopes: f.box === 'mine' ? [] : scopesFor(actor, READ), handlerId: actor?.id, onlyHandled: f.box === 'mine',
     direction: f.box === 'outgoing' || f.box === 'incoming' ? f.box : undefined, states: f.state, q: f.q?.trim() || undefined, limit: f.limit, offset: f.offset,
-  });
+  } as const;
+  // Overdue: open documents past their deadline, most overdue first (the operations centre's figure links here).
+  const r = f.overdue ? { ...(await repo.listOverdue(k.db, filter)), totalCapped: false } : await searchRepo.list(k.db, filter);
   const now = new Date();
   return {
     total: r.total,
@@ -671,9 +739,51 @@ function readableAgencies(actor: Actor | null): string[] | null {
   return scopes.map((s) => s.agencyId).filter((x): x is string => !!x);
 }
 
+export const MANAGE_REGISTERS = 'documents.number';
+
 export async function registers(k: Kernel, ctx: Ctx, year?: number) {
   const rows = await repo.registers(k.db, readableAgencies(ctx.actor), year);
-  return rows.map((r) => ({ id: r.id, agencyId: r.agency_id, agencyName: r.agency_name, year: r.year, direction: r.direction, sequence: r.sequence, lastNumber: r.last_number }));
+  const paths = new Map<string, string | null>();
+  for (const id of new Set(rows.map((r) => r.agency_id))) paths.set(id, (await getAgency(k.db, id))?.unit_path ?? null);
+  return rows.map((r) => ({
+    id: r.id, agencyId: r.agency_id, agencyName: r.agency_name, year: r.year, direction: r.direction, sequence: r.sequence, lastNumber: r.last_number,
+    // The number the next document gets (none while the register is closed).
+    nextNumber: r.closed_at ? null : r.last_number + 1, closed: !!r.closed_at, closedAt: r.closed_at, createdAt: r.created_at,
+    mayManage: can(ctx.actor, MANAGE_REGISTERS, { unitPath: paths.get(r.agency_id) ?? null, agencyId: r.agency_id }),
+  }));
+}
+
+/**
+ * The clerk opens a register before its first number (next year's in December;
+ * numbering starts at 01 whatever the previous year reached). Last, this and
+ * next year only (Vietnam's calendar year).
+ */
+export async function openRegister(k: Kernel, ctx: Ctx, input: { agencyId?: string; year: number; direction: Direction; sequence: 'regular' | 'normative' | 'secret' }) {
+  const agency = input.agencyId ? await getAgency(k.db, input.agencyId) : await actorAgency(k.db, ctx.actor, MANAGE_REGISTERS);
+  if (!agency) throw errors.field('body.agencyId', 'exists', 'Cơ quan không tồn tại');
+  if (!can(ctx.actor, MANAGE_REGISTERS, { unitPath: agency.unit_path, agencyId: agency.id })) throw errors.forbidden(MANAGE_REGISTERS);
+  const now = vnYear(new Date());
+  if (input.year < now - 1 || input.year > now + 1) throw errors.field('body.year', 'range', `Chỉ mở sổ của năm ${now - 1}, ${now} hoặc ${now + 1}`);
+  if (input.direction === 'incoming' && input.sequence === 'normative') throw errors.field('body.sequence', 'enum', 'Sổ văn bản đến có luồng số thường hoặc mật');
+  return transaction(k.db, async (tx) => {
+    const r = await repo.openRegister(tx, { agency_id: agency.id, year: input.year, direction: input.direction, sequence: input.sequence, opened_by: ctx.actor?.id ?? null });
+    if (!r) throw documentsErrors.registerExists(input.year);
+    await k.audit.record(tx, ctx, { action: 'documents.register.open', entity: 'doc_register', entityId: r.id, after: r });
+    return { id: r.id, agencyId: agency.id, agencyName: agency.name, year: r.year, direction: r.direction, sequence: r.sequence, lastNumber: r.last_number, nextNumber: r.last_number + 1, closed: false, closedAt: null, createdAt: r.created_at, mayManage: true };
+  });
+}
+
+/** Closes a register (no more numbers: the year is over) or opens it again. */
+export async function closeRegister(k: Kernel, ctx: Ctx, id: string, closed: boolean) {
+  return transaction(k.db, async (tx) => {
+    const before = await repo.register(tx, id, true);
+    const agency = before ? await getAgency(tx, before.agency_id) : undefined;
+    if (!before || !agency || !can(ctx.actor, READ, { unitPath: agency.unit_path, agencyId: agency.id })) throw documentsErrors.registerNotFound();
+    if (!can(ctx.actor, MANAGE_REGISTERS, { unitPath: agency.unit_path, agencyId: agency.id })) throw errors.forbidden(MANAGE_REGISTERS);
+    const r = (await repo.setRegisterClosed(tx, id, closed, ctx.actor?.id ?? null))!;
+    await k.audit.record(tx, ctx, { action: closed ? 'documents.register.close' : 'documents.register.reopen', entity: 'doc_register', entityId: id, before, after: r });
+    return { id: r.id, agencyId: agency.id, agencyName: agency.name, year: r.year, direction: r.direction, sequence: r.sequence, lastNumber: r.last_number, nextNumber: r.closed_at ? null : r.last_number + 1, closed: !!r.closed_at, closedAt: r.closed_at, createdAt: r.created_at, mayManage: true };
+  });
 }
 
 export type RegisterKind = 'outgoing' | 'incoming' | 'followup';

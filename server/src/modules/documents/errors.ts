@@ -18,6 +18,14 @@ defineErrors({
   DOCUMENTS_NOT_HANDLER: { status: 403, vi: 'Chỉ người được giao xử lý văn bản mới thực hiện được thao tác này', en: 'Only the document\'s handlers may do this' },
   DOCUMENTS_REPLY_INVALID: { status: 400, vi: 'Văn bản trả lời phải là văn bản đi đã phát hành của cùng cơ quan', en: 'The reply must be an issued outgoing document of the same agency' },
   DOCUMENTS_NO_RECIPIENTS: { status: 409, vi: 'Văn bản chưa có nơi nhận', en: 'The document has no recipients' },
+  DOCUMENTS_REGISTER_CLOSED: { status: 409, vi: 'Sổ văn bản năm {year} đã khóa, không cấp thêm số', en: 'The {year} register is closed and gives no more numbers' },
+  DOCUMENTS_REGISTER_NOT_FOUND: { status: 404, vi: 'Không tìm thấy sổ văn bản', en: 'Register not found' },
+  DOCUMENTS_REGISTER_EXISTS: { status: 409, vi: 'Sổ văn bản này của năm {year} đã có', en: 'This register for {year} exists already' },
+  DOCUMENTS_IMAGE_NOT_FOUND: { status: 404, vi: 'Không tìm thấy ảnh chữ ký', en: 'Signature image not found' },
+  DOCUMENTS_IMAGE_INVALID: { status: 400, vi: 'Ảnh chữ ký không hợp lệ: {reason}', en: 'The signature image is not valid: {reason}' },
+  DOCUMENTS_NO_REMOTE: { status: 409, vi: 'Chưa cấu hình dịch vụ ký số từ xa cho tài khoản này', en: 'No remote signing service is configured for this account' },
+  DOCUMENTS_SIGN_PENDING: { status: 409, vi: 'Văn bản đang chờ người ký xác nhận trên điện thoại', en: 'The document is waiting for the signer to confirm on the phone' },
+  DOCUMENTS_SIGN_REQUEST_NOT_FOUND: { status: 404, vi: 'Không tìm thấy yêu cầu ký số', en: 'Signing request not found' },
 });
 
 export const documentsErrors = {
@@ -38,4 +46,12 @@ export const documentsErrors = {
   notHandler: () => new AppError('DOCUMENTS_NOT_HANDLER'),
   replyInvalid: () => new AppError('DOCUMENTS_REPLY_INVALID'),
   noRecipients: () => new AppError('DOCUMENTS_NO_RECIPIENTS'),
+  registerClosed: (year: number) => new AppError('DOCUMENTS_REGISTER_CLOSED', { year }),
+  registerNotFound: () => new AppError('DOCUMENTS_REGISTER_NOT_FOUND'),
+  registerExists: (year: number) => new AppError('DOCUMENTS_REGISTER_EXISTS', { year }),
+  imageNotFound: () => new AppError('DOCUMENTS_IMAGE_NOT_FOUND'),
+  imageInvalid: (reason: string) => new AppError('DOCUMENTS_IMAGE_INVALID', { reason }),
+  noRemote: () => new AppError('DOCUMENTS_NO_REMOTE'),
+  signPending: () => new AppError('DOCUMENTS_SIGN_PENDING'),
+  signRequestNotFound: () => new AppError('DOCUMENTS_SIGN_REQUEST_NOT_FOUND'),
 };

@@ -56,6 +56,7 @@ export const listQuery = z.object({
   box: z.enum(['outgoing', 'incoming', 'mine', 'all']).default('all'),
   q: z.string().trim().max(200, 'Từ khóa quá dài').optional(),
   state: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'Trạng thái không hợp lệ').optional(),
+  overdue: z.enum(['0', '1', 'true', 'false'], { message: 'overdue: 1 hoặc 0' }).transform((v) => v === '1' || v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 }).strict();

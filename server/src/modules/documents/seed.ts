@@ -1,6 +1,8 @@
 import type { Kernel } from '../../kernel/index.js';
 import { findOfficialByEmail, getAgencyByCode } from '../org/index.js';
-import { ensureDevPki } from './pki.js';
+import { findAccountId } from '../identity/index.js';
+import { devOfficialSignatureImage, ensureDevPki } from './pki.js';
+import { seedDemoImage } from './signing.js';
 
 /**
  * The demo's signing keys: a development CA under DATA_DIR/pki, the
@@ -23,5 +25,12 @@ export async function seedDocumentsDemo(k: Kernel) {
     if (!o) continue;
     officials.push({ email, name: o.full_name, title: o.position_name, agency: o.agency_name });
   }
-  return ensureDevPki(k, { agencies, officials });
+  const r = await ensureDevPki(k, { agencies, officials });
+  // Each demo leader's drawn signature is their first registered signature image (the signing screen offers it).
+  for (const o of officials) {
+    const id = await findAccountId(k, o.email);
+    const png = devOfficialSignatureImage(k, o.email);
+    if (id && png) await seedDemoImage(k, id, png, 'Chữ ký mẫu');
+  }
+  return r;
 }
