@@ -1,9 +1,9 @@
-import { ActionIcon, Alert, Anchor, Badge, Button, Group, List, Modal, Paper, Radio, Select, Stack, Table, Text, Textarea, TextInput, Timeline, Title } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Button, FileInput, Group, List, Modal, Paper, Radio, Select, Stack, Table, Text, Textarea, TextInput, Timeline, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { ApiError, get, newIdempotencyKey, post } from '../api';
+import { ApiError, get, newIdempotencyKey, post, upload } from '../api';
 import { useMe } from '../auth';
 import { actionLabel, type Dossier, fileSize, fmtDate, fmtMoney, type HistoryEntry, orderedProps, stateColor, stateLabel, typeNames, useProcedure } from '../dossiers';
 import { Empty, ErrorAlert, fieldError, Loading, Page, TableScroll } from '../ui';
@@ -184,6 +184,41 @@ function RatingForm({ dossier, onDone }: { dossier: Dossier; onDone: (d: Dossier
         </Stack>
       </form>
     </Paper>
+  );
+}
+
+/** The agency holding a joint step attaches its own result (a PDF, signed by the server with the agency's signature). */
+function JointResultUpload({ dossier, onDone }: { dossier: Dossier; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await upload(`/api/dossiers/${dossier.id}/joint-results?name=${encodeURIComponent(file.name)}`, file);
+      setFile(null);
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} aria-label={t('dossier.joint.attachTitle')}>
+      <Group align="flex-end" mt="sm" wrap="wrap">
+        <FileInput
+          label={t('dossier.joint.resultFile')} description={t('dossier.joint.resultHelp')} accept=".pdf,application/pdf"
+          value={file} onChange={setFile} clearable style={{ flex: '1 1 240px' }} error={error instanceof ApiError ? fieldError(error, 'body') ?? fieldError(error, 'querystring.name') : undefined}
+        />
+        <Button type="submit" loading={busy} disabled={!file}>{t('dossier.joint.attach')}</Button>
+      </Group>
+      {error != null && !(error instanceof ApiError && (fieldError(error, 'body') || fieldError(error, 'querystring.name'))) && <ErrorAlert error={error} />}
+    </form>
   );
 }
 
@@ -388,6 +423,11 @@ export function DossierPage() {
             {t('dossier.resultFile')}
           </Anchor>
         )}
+        {d.joint.steps.flatMap((s) => s.results.map((r) => ({ ...r, agencyName: s.agencyName }))).map((r) => (
+          <Anchor key={r.fileId} href={`/api/dossiers/${d.id}/files/${r.fileId}`} fw={600} display="block" mt="xs" data-testid="joint-result">
+            {t('dossier.joint.resultOf', { agency: r.agencyName, name: r.name })}
+          </Anchor>
+        ))}
       </Paper>
 
       {d.joint.plan.length > 0 && (
@@ -431,12 +471,21 @@ export function DossierPage() {
                         {s.outcome ? t(`dossier.joint.outcomes.${s.outcome}`) : t('dossier.joint.holding')}
                         {s.finishedAt ? ` · ${fmtDate(s.finishedAt, true)}` : ''}
                         {s.note ? ` — ${s.note}` : ''}
+                        {s.results.map((r) => (
+                          <Text size="sm" key={r.fileId}>
+                            <Anchor href={`/api/dossiers/${d.id}/files/${r.fileId}`} download={r.name} style={{ wordBreak: 'break-all' }}>{r.name}</Anchor>
+                            {r.signed ? ` (${t('dossier.joint.signed')})` : ''}
+                          </Text>
+                        ))}
                       </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
               </Table>
             </TableScroll>
+          )}
+          {d.joint.current && d.allowedActions.some((a) => a.action === 'joint_pass' || a.action === 'joint_complete') && (
+            <JointResultUpload dossier={d} onDone={() => { setDone(t('dossier.joint.attached')); void q.refetch(); }} />
           )}
         </Paper>
       )}

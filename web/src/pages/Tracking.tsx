@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Paper, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, List, Paper, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,11 @@ import { ApiError, get } from '../api';
 import { fmtDate, stateColor, stateLabel, type Tracking } from '../dossiers';
 import { ErrorAlert, Loading, Page } from '../ui';
 
-/** Public tracking by dossier code: state and dates, no personal data. */
+/**
+ * Public tracking by dossier code: state and dates, no personal data. For a joint dossier (liên thông)
+ * it says which agency holds it now and each agency's step, its deadline and how it stands — as an
+ * ordered list rather than a table, so that it reads on a phone and in order with a screen reader.
+ */
 export function TrackingPage() {
   const { t } = useTranslation();
   const { code = '' } = useParams();
@@ -53,6 +57,12 @@ export function TrackingPage() {
             <Table.Tbody>
               <Table.Tr><Table.Th w="40%">{t('dossier.procedure')}</Table.Th><Table.Td>{r.data.procedureName}</Table.Td></Table.Tr>
               <Table.Tr><Table.Th>{t('dossier.handler')}</Table.Th><Table.Td>{r.data.handlerName}</Table.Td></Table.Tr>
+              {r.data.jointSteps.length > 0 && (
+                <Table.Tr>
+                  <Table.Th>{t('dossier.joint.currentAgency')}</Table.Th>
+                  <Table.Td data-testid="tracking-current-agency">{r.data.currentAgency}</Table.Td>
+                </Table.Tr>
+              )}
               <Table.Tr>
                 <Table.Th>{t('dossier.state')}</Table.Th>
                 <Table.Td>
@@ -68,6 +78,28 @@ export function TrackingPage() {
               <Table.Tr><Table.Th>{t('dossier.returnedAt')}</Table.Th><Table.Td>{fmtDate(r.data.returnedAt, true)}</Table.Td></Table.Tr>
             </Table.Tbody>
           </Table>
+          {r.data.jointSteps.length > 0 && (
+            <section aria-labelledby="tracking-joint">
+              <Title order={3} size="h5" id="tracking-joint" mt="md" mb="xs">
+                {t('tracking.jointSteps')}
+              </Title>
+              <List type="ordered" spacing="xs" data-testid="tracking-joint-steps">
+                {r.data.jointSteps.map((s, i) => (
+                  <List.Item key={i}>
+                    <Text fw={600} span>{s.agencyName}</Text> — {s.label}
+                    <Text size="sm">
+                      {s.outcome ? t(`dossier.joint.outcomes.${s.outcome}`) : <Badge color="blue" variant="light" tt="none" component="span">{t('tracking.holdingNow')}</Badge>}
+                      {s.finishedAt ? ` · ${fmtDate(s.finishedAt, true)}` : ''}
+                    </Text>
+                    <Text size="sm" c={s.overdue ? 'red.9' : undefined} fw={s.overdue ? 700 : undefined}>
+                      {t('tracking.stepDue', { date: fmtDate(s.dueAt, true) })}
+                      {s.overdue ? ` (${t('dossier.overdue')})` : ''}
+                    </Text>
+                  </List.Item>
+                ))}
+              </List>
+            </section>
+          )}
         </Paper>
       )}
     </Page>

@@ -261,6 +261,20 @@ describe('joint processing (liên thông)', () => {
     // The police still read what they held, and may do nothing with it.
     expect(actions((await call(police, 'GET', `/api/dossiers/${id}`)).body)).toEqual([]);
     expect((await act(police, id, 'joint_pass')).status).toBe(409);
+    // Public tracking: which agency holds it and each step's state and deadline, never the hand-off's note nor anything personal.
+    const tr = await call(null, 'GET', `/api/tracking/${encodeURIComponent(code)}`);
+    expect(Object.keys(tr.body).sort()).toEqual([
+      'code', 'currentAgency', 'dueAt', 'finishedAt', 'handlerName', 'jointSteps', 'procedureName', 'receivedAt', 'returnedAt', 'state', 'stateLabel', 'submittedAt',
+    ]);
+    expect(tr.body.jointSteps).toEqual([{
+      agencyName: 'Công an tỉnh Ninh Bình', label: 'Đăng ký thường trú cho trẻ', startedAt: expect.any(String), dueAt: expect.any(String),
+      finishedAt: expect.any(String), outcome: 'returned', overdue: false,
+    }]);
+    expect(JSON.stringify(tr.body)).not.toMatch(/Thiếu xác nhận|Nguyễn|Lê Thị Hoa|037090000001/);
+    const html = (await env.app.inject({ method: 'GET', url: `/tra-cuu-ho-so?ma=${encodeURIComponent(code)}` })).body;
+    expect(html).toContain('Các bước liên thông');
+    expect(html).toContain('Trả lại nơi tiếp nhận');
+    expect(html).not.toMatch(/Thiếu xác nhận|Nguyễn|Lê Thị Hoa|037090000001/);
     // Back home: the commune may act again, and sends it to the same step.
     const again = await act(phulyStaff, id, 'transfer');
     expect(again.body.joint.steps).toHaveLength(2);

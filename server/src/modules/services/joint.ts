@@ -268,12 +268,16 @@ export function jointFilter(j: JointView): (action: string) => boolean {
 }
 
 /** For tracking (nothing personal): which agency has the dossier now, and the agencies it passed through. */
-export async function jointTracking(ex: Executor, dossierId: string) {
+export async function jointTracking(ex: Executor, dossierId: string, now = new Date()) {
   const steps = await repo.steps(ex, dossierId);
   const open = steps.find((s) => !s.finished_at);
   return {
     currentAgency: open?.agency_name ?? null,
-    jointSteps: steps.map((s) => ({ agencyName: s.agency_name, label: s.label, startedAt: s.started_at, dueAt: s.due_at, finishedAt: s.finished_at, outcome: s.outcome })),
+    // Agencies, the plan's step names, dates and outcomes only: never the notes of a hand-off (they may name people).
+    jointSteps: steps.map((s) => ({
+      agencyName: s.agency_name, label: s.label, startedAt: s.started_at, dueAt: s.due_at, finishedAt: s.finished_at, outcome: s.outcome,
+      overdue: (s.finished_at ?? now) > s.due_at,
+    })),
   };
 }
 

@@ -20,7 +20,7 @@ export function dossierTrackRoute(app: App, k: Kernel) {
             // Who has the dossier now: the receiving body, or another agency of a joint process (liên thông).
             currentAgency: z.string(),
             jointSteps: z.array(z.object({
-              agencyName: z.string(), label: z.string(), startedAt: z.date(), dueAt: z.date(), finishedAt: z.date().nullable(), outcome: z.string().nullable(),
+              agencyName: z.string(), label: z.string(), startedAt: z.date(), dueAt: z.date(), finishedAt: z.date().nullable(), outcome: z.string().nullable(), overdue: z.boolean(),
             })),
           }),
         },

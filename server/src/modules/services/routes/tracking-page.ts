@@ -13,6 +13,7 @@ import { TAG } from '../http.js';
  */
 
 const SITE = 'Cổng số Ninh Bình';
+const OUTCOME: Record<string, string> = { passed: 'Đã chuyển tiếp', completed: 'Đã xong, trả về nơi tiếp nhận', returned: 'Trả lại nơi tiếp nhận', withdrawn: 'Người nộp rút hồ sơ' };
 const fmt = (d: Date | null) => (d ? new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ').replace(/^(\d{4})-(\d{2})-(\d{2})/, '$3/$2/$1') : '—');
 
 export function trackingPageRoute(app: App, k: Kernel) {
@@ -41,7 +42,11 @@ export function trackingPageRoute(app: App, k: Kernel) {
 <tr><th scope="row">Ngày hẹn trả kết quả</th><td>${fmt(t.dueAt)}</td></tr>
 <tr><th scope="row">Ngày có kết quả</th><td>${fmt(t.finishedAt)}</td></tr>
 <tr><th scope="row">Ngày trả kết quả</th><td>${fmt(t.returnedAt)}</td></tr>
-</tbody></table>`;
+</tbody></table>
+${t.jointSteps.length ? html`<h3>Các bước liên thông</h3>
+<table><thead><tr><th scope="col">Cơ quan</th><th scope="col">Phần việc</th><th scope="col">Hạn của bước</th><th scope="col">Tình trạng</th></tr></thead><tbody>
+${t.jointSteps.map((s) => html`<tr><td>${s.agencyName}</td><td>${s.label}</td><td>${fmt(s.dueAt)}${s.overdue ? ' (quá hạn)' : ''}</td><td>${OUTCOME[s.outcome ?? ''] ?? 'Đang xử lý'}${s.finishedAt ? ` · ${fmt(s.finishedAt)}` : ''}</td></tr>`)}
+</tbody></table>` : html``}`;
       } catch (e) {
         if (!(e instanceof AppError) || e.status !== 404) throw e;
         status = 404;
