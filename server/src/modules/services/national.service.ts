@@ -11,6 +11,7 @@ import type { Applicant } from './dossier.repo.js';
 import { handlerOf, nextCode } from './dossier.service.js';
 import { definitionFor, DOSSIER_TYPE } from './dossier.workflow.js';
 import { cleanForm, formProblems } from './forms.js';
+import { downloadInboundFiles, type InboundFile, type InboundFileRef, storeInboundFiles } from './national.files.js';
 import * as nrepo from './national.repo.js';
 
 /**
@@ -39,6 +40,8 @@ export interface NationalDossierInput {
   NgayNopHoSo?: Date;
   /** Filled forms, by component key, when the national portal carries them in our schema. */
   BieuMau?: Record<string, Record<string, unknown>>;
+  /** Attached files, by link (downloaded, checked and stored here before the dossier exists). */
+  TepDinhKem?: InboundFileRef[];
 }
 
 export interface NationalFiling {
@@ -47,6 +50,8 @@ export interface NationalFiling {
   nationalCode: string;
   state: string;
   submittedAt: Date;
+  /** How many attached files the dossier holds. */
+  files: number;
 }
 
 /**
@@ -57,6 +62,13 @@ export interface NationalFiling {
 export async function fileFromNational(
   k: Kernel, ctx: Ctx, input: NationalDossierInput, idempotencyKey: string,
 ): Promise<{ dossier: NationalFiling; replayed: boolean }> {
+  // Files come first, outside any transaction (network): checked and downloaded before anything is written.
+  // A delivery already taken needs none of it (a retry); the transaction below checks again under the lock.
+  let files: InboundFile[] = [];
+  if (input.TepDinhKem?.length && !(await nrepo.dossierOfNationalCode(k.db, idempotencyKey))) {
+    const known = await catalogue.procedureVersion(k.db, input.MaTTHC);
+    if (known) files = await downloadInboundFiles(k, known.data, input.TepDinhKem);
+  }
   const out = await transaction(k.db, async (tx) => {
     await nrepo.lockNationalCode(tx, idempotencyKey);
     const prior = await nrepo.dossierOfNationalCode(tx, idempotencyKey);
@@ -102,18 +114,21 @@ export async function fileFromNational(
       returned_at: null, result_file_id: null, rating: null, rating_reason: null, rated_at: null,
       sector_code: p.sector.code, full_online: p.onlineLevel === 'full',
     });
+    // The procedure version may have changed between the download and now: the files are checked against the pinned one.
+    if (input.TepDinhKem?.length && !files.length) files = await downloadInboundFiles(k, p, input.TepDinhKem);
+    const fileCount = await storeInboundFiles(k, tx, ctx, p, id, files);
     await nrepo.insertNationalDossier(tx, idempotencyKey, id);
     const code = await nextCode(k, tx, h.owner, now);
     await repo.setCode(tx, id, code);
     await k.audit.record(tx, ctx, {
       action: 'services.dossier.national_in', entity: 'dossier', entityId: id,
-      after: { code, nationalCode: input.MaHoSoQuocGia, procedure: p.code, version, channel: 'online' },
+      after: { code, nationalCode: input.MaHoSoQuocGia, procedure: p.code, version, channel: 'online', files: fileCount },
     });
     return { id, replayed: false };
   });
   const d = (await repo.dossier(k.db, out.id))!;
   return {
-    dossier: { id: d.id, code: d.code, nationalCode: idempotencyKey, state: d.state, submittedAt: d.submitted_at },
+    dossier: { id: d.id, code: d.code, nationalCode: idempotencyKey, state: d.state, submittedAt: d.submitted_at, files: (await repo.dossierFiles(k.db, d.id)).length },
     replayed: out.replayed,
   };
 }

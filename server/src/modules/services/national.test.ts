@@ -349,3 +349,114 @@ describe('national portal: files', () => {
     expect(expired.headers['content-type']).toContain('application/problem+json');
   });
 });
+
+describe('national portal: files of a dossier delivered in', () => {
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  let portal: Server;
+  let origin = '';
+  const hits: string[] = [];
+  const post = (body: unknown) => call(null, 'POST', '/api/national/dossiers', body, { authorization: `Bearer ${INBOUND_TOKEN}` });
+  const valid = (code: string, files: Json[]) => ({
+    MaHoSoQuocGia: code, MaTTHC: '2.000488', ChuHoSo: 'Trần Thị Bình', SoGiayToChuHoSo: '037090000002', NgayNopHoSo: '20260105093000',
+    BieuMau: { to_khai: form }, TepDinhKem: files,
+  });
+  const file = (name: string, path: string, extra: Json = {}) => ({ MaThanhPhan: 'giay_to_tuy_than', TenTep: name, DuongDan: `${origin}${path}`, ...extra });
+  const rows = async () => (await sql<{ d: number; f: number }>`
+    SELECT (SELECT count(*)::int FROM dossier) AS d, (SELECT count(*)::int FROM file_ref) AS f`.execute(env.k.db)).rows[0]!;
+
+  beforeAll(async () => {
+    // The national portal's file store: what it answers for each link.
+    const port = await freePort();
+    portal = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      const send = (status: number, type: string, body: Buffer | string, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': type, ...headers });
+        res.end(body);
+      };
+      switch (req.url) {
+        case '/tep/cccd.pdf': return send(200, 'application/pdf', PDF);
+        case '/tep/anh.png': return send(200, 'image/png', PNG);
+        case '/tep/trang.pdf': return send(200, 'application/pdf', '<html><script>alert(1)</script></html>');
+        case '/tep/lon.pdf': return send(200, 'application/pdf', Buffer.concat([PDF, Buffer.alloc(8000, 32)]));
+        case '/tep/chuyen': return send(302, 'text/plain', '', { location: `${origin}/tep/cccd.pdf` });
+        default: return send(404, 'text/plain', 'khong co');
+      }
+    });
+    await new Promise<void>((resolve) => portal.listen(port, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${port}`;
+    process.env.NATIONAL_INBOUND_FILE_ORIGINS = `https://dichvucong.gov.vn, ${origin}`;
+  });
+  afterAll(async () => {
+    delete process.env.NATIONAL_INBOUND_FILE_ORIGINS;
+    await new Promise((r) => portal?.close(r));
+  });
+
+  it('downloads the files the portal links, checks them as any upload and stores them as the dossier\'s components', async () => {
+    const before = await rows();
+    const r = await post(valid('G22.99-260105-0101', [file('cccd.pdf', '/tep/cccd.pdf', { MaBam: sha(PDF) }), file('ảnh chân dung.png', '/tep/anh.png')]));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.SoTepDinhKem).toBe(2);
+    expect(await rows()).toEqual({ d: before.d + 1, f: before.f + 2 });
+    const view = (await call(stpSpecialist, 'GET', `/api/dossiers/${r.body.id}`)).body;
+    expect(view.files.map((f: Json) => [f.component, f.name, f.mime, f.kind])).toEqual([
+      ['giay_to_tuy_than', 'cccd.pdf', 'application/pdf', 'component'], ['giay_to_tuy_than', 'ảnh chân dung.png', 'image/png', 'component'],
+    ]);
+    const got = await env.app.inject({ method: 'GET', url: `/api/dossiers/${r.body.id}/files/${view.files[0].id}`, headers: stpSpecialist.headers });
+    expect(sha(got.rawPayload)).toBe(sha(PDF));
+    // A retried delivery fetches nothing again and answers with the same dossier.
+    const seen = hits.length;
+    const again = await post(valid('G22.99-260105-0101', [file('cccd.pdf', '/tep/cccd.pdf'), file('ảnh chân dung.png', '/tep/anh.png')]));
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: r.body.id, SoTepDinhKem: 2 });
+    expect(hits.length).toBe(seen);
+  });
+
+  it('refuses each bad file with a 400 naming its field, and writes nothing (no dossier, no file)', async () => {
+    const before = await rows();
+    const fields = async (files: Json[]) => {
+      const r = await post(valid('G22.99-260105-0102', files));
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.raw.headers['content-type']).toContain('application/problem+json');
+      return r.body.errors.map((e: Json) => `${e.field}:${e.rule ?? ''}`);
+    };
+    const ok = file('cccd.pdf', '/tep/cccd.pdf');
+    // Checked before anything is fetched: the component, the count, where the link points.
+    const seen = hits.length;
+    expect(await fields([{ ...ok, MaThanhPhan: 'khong_co' }])).toEqual(['body.TepDinhKem.0.MaThanhPhan:enum']);
+    expect(await fields([ok, ok, ok])).toEqual(['body.TepDinhKem.2.MaThanhPhan:max']);
+    expect(await fields([ok, { ...ok, DuongDan: 'http://169.254.169.254/latest/meta-data/' }])).toEqual(['body.TepDinhKem.1.DuongDan:origin']);
+    expect(hits.length).toBe(seen);
+    // Then fetched: a missing file, a redirect (not followed), a hash that does not match, a file too large.
+    expect(await fields([ok, file('mat.pdf', '/tep/khong-co.pdf')])).toEqual(['body.TepDinhKem.1.DuongDan:download']);
+    expect(await fields([file('chuyen.pdf', '/tep/chuyen')])).toEqual(['body.TepDinhKem.0.DuongDan:download']);
+    expect(await fields([file('cccd.pdf', '/tep/cccd.pdf', { MaBam: sha(PNG) })])).toEqual(['body.TepDinhKem.0.MaBam:hash']);
+    const limit = env.k.config.UPLOAD_LIMIT_BYTES;
+    (env.k.config as { UPLOAD_LIMIT_BYTES: number }).UPLOAD_LIMIT_BYTES = 4096;
+    try {
+      expect(await fields([file('lon.pdf', '/tep/lon.pdf')])).toEqual(['body.TepDinhKem.0.DuongDan:size']);
+    } finally {
+      (env.k.config as { UPLOAD_LIMIT_BYTES: number }).UPLOAD_LIMIT_BYTES = limit;
+    }
+    // Stored as any upload: the type comes from the content (an HTML page named .pdf is not a PDF).
+    const typed = await post(valid('G22.99-260105-0102', [ok, file('trang.pdf', '/tep/trang.pdf')]));
+    expect(typed.status).toBe(400);
+    expect(typed.body.errors).toEqual([expect.objectContaining({ field: 'body.TepDinhKem.1', rule: 'type', message: expect.stringContaining('không đúng loại cho phép') })]);
+    // The body's own shape.
+    const shape = await post(valid('G22.99-260105-0102', [{ ...ok, DuongDan: 'ftp://127.0.0.1/x.pdf', TenTep: '' }]));
+    expect(shape.status).toBe(400);
+    expect(shape.body.errors.map((e: Json) => e.field)).toEqual(expect.arrayContaining(['body.TepDinhKem.0.DuongDan', 'body.TepDinhKem.0.TenTep']));
+    // No origin configured: files are refused rather than fetched from anywhere.
+    const origins = process.env.NATIONAL_INBOUND_FILE_ORIGINS;
+    delete process.env.NATIONAL_INBOUND_FILE_ORIGINS;
+    try {
+      expect(await fields([ok])).toEqual(['body.TepDinhKem.0.DuongDan:origin']);
+    } finally {
+      process.env.NATIONAL_INBOUND_FILE_ORIGINS = origins;
+    }
+    expect(await rows()).toEqual(before);
+    // The same code, once right, goes through.
+    expect((await post(valid('G22.99-260105-0102', [ok]))).status).toBe(201);
+  });
+});

@@ -38,6 +38,13 @@ const body = z.object({
   // Filed on the national portal: online whatever the marker says (1 desk, 2 online, 3 post in the national sync).
   KenhThucHien: z.union([z.enum(['1', '2', '3']), z.literal(1), z.literal(2), z.literal(3)]).optional(),
   BieuMau: z.record(z.string().max(60), z.record(z.string(), z.unknown())).optional(),
+  // Attached files by link: downloaded from the portal (configured origins only), checked as any upload, stored here.
+  TepDinhKem: z.array(z.object({
+    MaThanhPhan: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/, 'Mã thành phần hồ sơ không hợp lệ'),
+    TenTep: z.string().trim().min(1, 'Chưa có tên tệp').max(255, 'Tên tệp tối đa 255 ký tự'),
+    DuongDan: z.string().max(2000, 'Đường dẫn quá dài').regex(/^https?:\/\/\S+$/, 'Đường dẫn tải tệp phải là địa chỉ http(s)'),
+    MaBam: z.string().regex(/^[0-9a-fA-F]{64}$/, 'Mã băm SHA-256 gồm 64 ký tự thập lục phân').optional(),
+  })).max(50, 'Tối đa 50 tệp đính kèm').optional(),
 });
 
 const filed = z.object({
@@ -47,6 +54,8 @@ const filed = z.object({
   TrangThaiHoSo: z.string(),
   state: z.string(),
   NgayNopHoSo: z.string(),
+  /** How many attached files the dossier holds (downloaded from the portal's links). */
+  SoTepDinhKem: z.number(),
 });
 
 export function nationalDossierCreateRoute(app: App, k: Kernel) {
@@ -72,13 +81,13 @@ export function nationalDossierCreateRoute(app: App, k: Kernel) {
         {
           MaHoSoQuocGia: b.MaHoSoQuocGia, MaTTHC: b.MaTTHC, MaCoQuan: b.MaCoQuan, ChuHoSo: b.ChuHoSo, SoGiayToChuHoSo: b.SoGiayToChuHoSo,
           SoDienThoai: b.SoDienThoai, Email: b.Email, DiaChiChuHoSo: b.DiaChiChuHoSo,
-          NgayNopHoSo: b.NgayNopHoSo ? parseNationalDate(b.NgayNopHoSo)! : undefined, BieuMau: b.BieuMau,
+          NgayNopHoSo: b.NgayNopHoSo ? parseNationalDate(b.NgayNopHoSo)! : undefined, BieuMau: b.BieuMau, TepDinhKem: b.TepDinhKem,
         },
         b.MaHoSoQuocGia,
       );
       const d = r.dossier;
       return reply.code(r.replayed ? 200 : 201).send({
-        id: d.id, MaHoSo: d.code, MaHoSoQuocGia: d.nationalCode, TrangThaiHoSo: nationalStatus(d.state, ''), state: d.state, NgayNopHoSo: nationalDate(d.submittedAt),
+        id: d.id, MaHoSo: d.code, MaHoSoQuocGia: d.nationalCode, TrangThaiHoSo: nationalStatus(d.state, ''), state: d.state, NgayNopHoSo: nationalDate(d.submittedAt), SoTepDinhKem: d.files,
       });
     },
   );
