@@ -26,6 +26,7 @@ import { OfficialsPage } from './pages/Officials';
 import { OperationsPage } from './pages/Operations';
 import { OperationsDtiPage } from './pages/OperationsDti';
 import { OperationsProgrammePage } from './pages/OperationsProgramme';
+import { OperationsTargetsPage } from './pages/OperationsTargets';
 import { ProcessDefinitionsPage } from './pages/ProcessDefinitions';
 import { CatalogueEditorPage } from './pages/CatalogueEditor';
 import { ProceduresPage } from './pages/Procedures';
@@ -199,6 +200,7 @@ export function App() {
           <Route path="/lam-viec/dieu-hanh" element={<Guard action="operations.dashboard.read"><OperationsPage /></Guard>} />
           <Route path="/lam-viec/dieu-hanh/chuong-trinh" element={<Guard action="operations.programme.read"><OperationsProgrammePage /></Guard>} />
           <Route path="/lam-viec/dieu-hanh/dti" element={<Guard action="operations.programme.read"><OperationsDtiPage /></Guard>} />
+          <Route path="/lam-viec/dieu-hanh/chi-tieu" element={<Guard action="operations.dashboard.read"><OperationsTargetsPage /></Guard>} />
           <Route path="/lam-viec/trao-doi-du-lieu" element={<Guard action="exchange.grant.decide"><ExchangeGrantsPage /></Guard>} />
           {work.slice(1).filter((w) => !['/lam-viec/ho-so', '/lam-viec/mot-cua', '/lam-viec/phan-anh', '/lam-viec/van-ban', '/lam-viec/dieu-hanh', '/lam-viec/trao-doi-du-lieu'].includes(w.to)).map((w) => (
             <Route key={w.to} path={w.to} element={<Guard><ComingPage title={w.label} /></Guard>} />

@@ -320,19 +320,35 @@ export function PublicReportPage() {
   );
 }
 
+const FIGURE_OUTCOMES = ['received', 'answered', 'answered_on_time', 'answered_late'];
+
 export function ReportQueuePage({ mine = false }: { mine?: boolean }) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const [filter, setFilter] = useState<string>(params.get('loc') === 'qua-han' ? 'overdue' : 'open');
+  // The list behind an operations-centre figure: a commune or agency, a period and an outcome from the URL.
+  const outcome = !mine && FIGURE_OUTCOMES.includes(params.get('outcome') ?? '') ? params.get('outcome')! : null;
+  const scope = new URLSearchParams();
+  if (!mine) for (const k of ['unit', 'agency', ...(outcome ? ['outcome', 'from', 'to'] : [])]) if (params.get(k)) scope.set(k, params.get(k)!);
+  const figure = scope.size > 0;
+  const state = mine ? 'mine=true' : outcome ? '' : filter === 'overdue' ? 'overdue=true' : filter === 'open' ? 'open=true' : '';
   const list = useQuery({
-    queryKey: ['feedback', 'queue', mine, filter],
-    queryFn: () => get<{ items: Summary[]; total: number }>(`/api/feedback/reports?${mine ? 'mine=true' : filter === 'overdue' ? 'overdue=true' : filter === 'open' ? 'open=true' : ''}&limit=100`),
+    queryKey: ['feedback', 'queue', mine, filter, scope.toString()],
+    queryFn: () => get<{ items: Summary[]; total: number }>(`/api/feedback/reports?${[state, scope.toString()].filter(Boolean).join('&')}&limit=100`),
   });
   const base = mine ? '/phan-anh/cua-toi' : '/lam-viec/phan-anh';
   return (
-    <Page title={mine ? t('feedback.mineTitle') : t('feedback.queueTitle')}>
+    <Page title={outcome ? t(`feedback.figure.${outcome}`) : mine ? t('feedback.mineTitle') : t('feedback.queueTitle')}>
       {!mine && <Group><Button component={Link} to="/lam-viec/phan-anh/tong-hop" variant="default">{t('feedback.dashboard')}</Button></Group>}
-      {!mine && (
+      {figure && (
+        <Text size="sm" data-testid="feedback-figure-scope">
+          {outcome && `${t('feedback.figure.period', { from: fmtDate(params.get('from')), to: fmtDate(params.get('to')) })} · `}
+          {params.get('unit') ? t('feedback.figure.unit', { code: params.get('unit') }) : params.get('agency') ? t('feedback.figure.agency', { code: params.get('agency') }) : t('feedback.figure.province')}
+          {' · '}<Anchor component={Link} to="/lam-viec/phan-anh">{t('feedback.figure.back')}</Anchor>
+        </Text>
+      )}
+      {list.data && !mine && <Text size="sm" fw={600} data-testid="feedback-list-total" data-total={list.data.total}>{t('feedback.figure.total', { n: list.data.total })}</Text>}
+      {!mine && !outcome && (
         <Select label={t('feedback.filter')} w={260} value={filter} onChange={(v) => setFilter(v ?? 'open')} allowDeselect={false}
           data={[{ value: 'open', label: t('feedback.filterOpen') }, { value: 'overdue', label: t('feedback.filterOverdue') }, { value: 'all', label: t('feedback.filterAll') }]} />
       )}

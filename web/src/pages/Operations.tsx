@@ -74,6 +74,55 @@ const MAP_KEYS = ['dossiers.onTimeRate', 'dossiers.received', 'dossiers.overdue'
 const TREND_KEYS = ['dossiers.received', 'dossiers.finished', 'dossiers.onTimeRate', 'dossiers.onlineShare', 'petitions.received', 'petitions.onTimeRate', 'documents.issued', 'documents.received', 'documents.signedShare'];
 const TABLE_KEYS = ['dossiers.received', 'dossiers.onTimeRate', 'dossiers.overdue', 'petitions.received', 'petitions.overdue', 'petitions.satisfaction', 'documents.issued', 'documents.overdue'];
 
+interface ExchangeCard {
+  period: { from: string; to: string }; computedAt: string;
+  totals: { total: number; errors: number; errorRate: number | null; p95Ms: number | null };
+  partners: { partnerId: string; name: string; member: string | null; kind: string; total: number; errors: number; avgMs: number; p95Ms: number }[];
+}
+
+/** The data-exchange platform (LGSP) on the province screen: volume, errors and latency per partner system. */
+function ExchangeSection({ qs, wall }: { qs: string; wall: boolean }) {
+  const { t } = useTranslation();
+  const period = new URLSearchParams(qs);
+  const pq = new URLSearchParams(Object.entries({ from: period.get('from') ?? '', to: period.get('to') ?? '' }).filter(([, v]) => v)).toString();
+  const q = useQuery({ queryKey: ['operations', 'exchange', pq], queryFn: () => get<ExchangeCard>(`/api/operations/exchange${pq ? `?${pq}` : ''}`), refetchInterval: wall ? 30_000 : 120_000 });
+  return (
+    <section aria-labelledby="ops-exchange">
+      <Title order={3} size="h4" id="ops-exchange" mb="xs">{t('operations.exchange.title')}</Title>
+      <ErrorAlert error={q.error} />
+      {q.data && (
+        <Stack gap="xs">
+          <SimpleGrid cols={{ base: 2, sm: 4 }}>
+            <Paper withBorder p="sm" data-testid="exchange-total"><Text size="sm" fw={600}>{t('operations.exchange.total')}</Text><Text fw={700} size="xl">{fmtValue(q.data.totals.total)}</Text></Paper>
+            <Paper withBorder p="sm"><Text size="sm" fw={600}>{t('operations.exchange.errors')}</Text><Text fw={700} size="xl">{fmtValue(q.data.totals.errors)}</Text></Paper>
+            <Paper withBorder p="sm"><Text size="sm" fw={600}>{t('operations.exchange.errorRate')}</Text><Text fw={700} size="xl">{fmtValue(q.data.totals.errorRate, 'percent')}</Text></Paper>
+            <Paper withBorder p="sm"><Text size="sm" fw={600}>{t('operations.exchange.p95')}</Text><Text fw={700} size="xl">{q.data.totals.p95Ms === null ? '—' : `${fmtValue(q.data.totals.p95Ms)} ms`}</Text></Paper>
+          </SimpleGrid>
+          {q.data.partners.length ? (
+            <TableScroll label={t('operations.exchange.title')} minWidth={700}>
+              <Table striped data-testid="ops-exchange">
+                <Table.Thead><Table.Tr>
+                  <Table.Th>{t('operations.exchange.partner')}</Table.Th><Table.Th>{t('operations.exchange.kind')}</Table.Th><Table.Th>{t('operations.exchange.total')}</Table.Th>
+                  <Table.Th>{t('operations.exchange.errors')}</Table.Th><Table.Th>{t('operations.exchange.avg')}</Table.Th><Table.Th>{t('operations.exchange.p95')}</Table.Th>
+                </Table.Tr></Table.Thead>
+                <Table.Tbody>
+                  {q.data.partners.map((p) => (
+                    <Table.Tr key={`${p.partnerId}:${p.kind}`}>
+                      <Table.Td>{p.name}{p.member && <Text size="xs">{p.member}</Text>}</Table.Td><Table.Td>{t(`operations.exchange.kinds.${p.kind}`, p.kind)}</Table.Td>
+                      <Table.Td>{fmtValue(p.total)}</Table.Td><Table.Td>{fmtValue(p.errors)}</Table.Td><Table.Td>{fmtValue(p.avgMs)} ms</Table.Td><Table.Td>{fmtValue(p.p95Ms)} ms</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </TableScroll>
+          ) : <Text size="sm">{t('operations.exchange.none')}</Text>}
+          <Text size="xs" c="dimmed">{t('operations.computedAt')}: {fmtTime(q.data.computedAt)} · {t('operations.exchange.source')}</Text>
+        </Stack>
+      )}
+    </section>
+  );
+}
+
 /** The operations centre of one level, with drill-down to agencies and communes, trends, a map and a wall-display mode. */
 export function OperationsPage() {
   const { t } = useTranslation();
@@ -178,6 +227,7 @@ export function OperationsPage() {
                   <OperationsMap values={mapValues} label={t('operations.mapAlt', { key: t(`operations.fig.${mapKey}`) })} onPick={pickCommune} noData={t('operations.noBoundaries')} />
                 </Suspense>
               </section>
+              <ExchangeSection qs={qs} wall={wall} />
               <SimpleGrid cols={{ base: 1, md: 2 }}>
                 {(['communes', 'agencies'] as const).map((kind) => (
                   <Paper withBorder p="sm" key={kind}>
@@ -224,6 +274,7 @@ export function OperationsPage() {
             ))}
             <Button size="xs" variant="light" component={Link} to="/lam-viec/dieu-hanh/chuong-trinh">{t('operations.programme')}</Button>
             <Button size="xs" variant="light" component={Link} to="/lam-viec/dieu-hanh/dti">{t('operations.dti')}</Button>
+            <Button size="xs" variant="light" component={Link} to="/lam-viec/dieu-hanh/chi-tieu" data-testid="ops-targets-link">{t('operations.targets.title')}</Button>
           </Group>
           <Text size="xs" c="dimmed">{t('operations.computedAt')}: {fmtTime(d.computedAt)} · {t('operations.linkNote')}</Text>
         </Stack>

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, NumberInput, Select, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Button, Group, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -70,6 +70,42 @@ function DtiForm({ d, onDone }: { d: Dti; onDone: () => void }) {
   );
 }
 
+/** Live figures a DTI indicator can be evidenced with (sums over a year, or the 766 score). */
+const EVIDENCE_KEYS = ['dossiers.received', 'dossiers.receivedOnline', 'dossiers.onlineShare', 'dossiers.finished', 'dossiers.early', 'dossiers.onTime', 'dossiers.late',
+  'dossiers.onTimeRate', 'dossiers.satisfaction', 'dossiers.index766', 'petitions.received', 'petitions.answered', 'petitions.answeredOnTime', 'petitions.onTimeRate',
+  'petitions.satisfaction', 'documents.issued', 'documents.received', 'documents.signed', 'documents.signedShare', 'documents.handled', 'documents.handledOnTime', 'documents.onTimeRate'];
+
+/** Which live figure evidences a DTI indicator: pick the indicator, the figure (or none) and a note. */
+function EvidenceForm({ d, onDone }: { d: Dti; onDone: () => void }) {
+  const { t } = useTranslation();
+  const nodes = d.indicators.flatMap((m) => [m as Node, ...m.components]);
+  const [code, setCode] = useState(nodes.find((n) => n.code.includes('.'))?.code ?? '');
+  const cur = nodes.find((n) => n.code === code);
+  const [key, setKey] = useState<string | null>(cur?.evidenceKey ?? null);
+  const [note, setNote] = useState(cur?.evidenceNote ?? '');
+  const [error, setError] = useState<unknown>(null);
+  const pick = (c: string) => {
+    const n = nodes.find((x) => x.code === c);
+    setCode(c);
+    setKey(n?.evidenceKey ?? null);
+    setNote(n?.evidenceNote ?? '');
+    setError(null);
+  };
+  const save = () => put(`/api/operations/dti/frameworks/${d.framework.version}/indicators/${code}/evidence`, { evidenceKey: key, evidenceNote: note.trim() || null }).then(onDone).catch(setError);
+  return (
+    <Stack gap="xs" data-testid="dti-evidence-form">
+      <Text size="sm">{t('operations.dtiEvidenceHelp')}</Text>
+      <Group align="flex-end" wrap="wrap">
+        <Select label={t('operations.indicator')} w={380} searchable value={code} allowDeselect={false} onChange={(v) => v && pick(v)} data={nodes.map((n) => ({ value: n.code, label: `${n.code} — ${n.name}` }))} data-testid="dti-evidence-code" />
+        <Select label={t('operations.congsoEvidence')} w={300} clearable value={key} onChange={setKey} data={EVIDENCE_KEYS.map((k) => ({ value: k, label: t(`operations.fig.${k}`) }))} placeholder={t('operations.dtiNoFigure')} data-testid="dti-evidence-key" />
+        <TextInput label={t('operations.dtiEvidenceNote')} w={320} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+        <Button onClick={save} data-testid="dti-evidence-save">{t('app.save')}</Button>
+      </Group>
+      <ErrorAlert error={error} />
+    </Stack>
+  );
+}
+
 /** The provincial DTI of a year: the framework in force, the three stages of scores, what congso evidences, the rank history. */
 export function OperationsDtiPage() {
   const { t } = useTranslation();
@@ -102,6 +138,7 @@ export function OperationsDtiPage() {
           <Text>{t('operations.dtiFramework', { decision: d.framework.decision })} · {t('operations.dtiEvidenced', { n: d.evidenced, total: d.components })}</Text>
           <Text size="sm">{t('operations.dtiIndex')}: {t('operations.stage.self')} {fmtValue(d.index.self)} · {t('operations.stage.appraised')} {fmtValue(d.index.appraised)} · {t('operations.stage.final')} {fmtValue(d.index.final)}</Text>
           {mayManage && !editing && <Button w="fit-content" variant="light" onClick={() => setEditing(true)} data-testid="dti-edit">{t('operations.dtiForm')}</Button>}
+          {mayManage && <EvidenceForm key={`${d.year}:${d.framework.version}`} d={d} onDone={() => void qc.invalidateQueries({ queryKey: ['operations', 'dti'] })} />}
           {editing && <DtiForm key={d.year} d={d} onDone={() => { setEditing(false); void qc.invalidateQueries({ queryKey: ['operations', 'dti'] }); }} />}
           <TableScroll label={t('operations.dti')} minWidth={900}>
             <Table striped data-testid="ops-dti">
