@@ -12,6 +12,7 @@ import { AuditPage } from './pages/Audit';
 import { CalendarPage } from './pages/Calendar';
 import { DossierPage } from './pages/Dossier';
 import { DocumentPage, DocumentsPage, VerifyPdfPage } from './pages/Documents';
+import { DocumentRegistersPage } from './pages/DocumentRegisters';
 import { ConsultationFormPage, ConsultationPage, ConsultationsPage } from './pages/Consultations';
 import { FeedbackDashboardPage, PublicReportPage, PublicReportsPage, ReportCasePage, ReportFormPage, ReportQueuePage } from './pages/Feedback';
 import { DeskPage, SubmitPage } from './pages/DossierForm';
@@ -69,6 +70,7 @@ export function App() {
     ...(allows(user, 'services.dossier.receive') ? [{ to: '/lam-viec/mot-cua', label: t('nav.desk') }] : []),
     { to: '/lam-viec/phan-anh', label: t('nav.petitions') },
     { to: '/lam-viec/van-ban', label: t('nav.documents') },
+    ...(allows(user, 'documents.number') ? [{ to: '/lam-viec/so-van-ban', label: t('nav.documentRegisters') }] : []),
     { to: '/lam-viec/dieu-hanh', label: t('nav.operations') },
     { to: '/lam-viec/du-lieu-mo', label: t('nav.opendata') },
     ...(allows(user, 'exchange.grant.decide') ? [{ to: '/lam-viec/trao-doi-du-lieu', label: t('nav.exchangeGrants') }] : []),
@@ -195,6 +197,7 @@ export function App() {
           <Route path="/lam-viec/ho-so" element={<Guard kinds={['official']}><QueuePage /></Guard>} />
           <Route path="/lam-viec/van-ban" element={<Guard action="documents.read"><DocumentsPage /></Guard>} />
           <Route path="/lam-viec/van-ban/:id" element={<Guard kinds={['official']}><DocumentPage /></Guard>} />
+          <Route path="/lam-viec/so-van-ban" element={<Guard action="documents.number"><DocumentRegistersPage /></Guard>} />
           <Route path="/kiem-tra-chu-ky" element={<VerifyPdfPage />} />
           <Route path="/lam-viec/mot-cua" element={<Guard action="services.dossier.receive"><DeskPage /></Guard>} />
           <Route path="/lam-viec/dieu-hanh" element={<Guard action="operations.dashboard.read"><OperationsPage /></Guard>} />

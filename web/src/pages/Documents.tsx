@@ -1,12 +1,13 @@
-import { Alert, Badge, Button, FileInput, Group, NumberInput, Paper, PasswordInput, Select, Stack, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Badge, Button, FileInput, Group, NumberInput, Paper, Select, Stack, Switch, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { allows, api, get, post } from '../api';
 import { useMe } from '../auth';
 import { DOC_TYPES } from '../../../server/src/modules/documents/types';
 import { ErrorAlert, Loading, Page, TableScroll } from '../ui';
+import { SignPanel } from './DocumentSign';
 
 /**
  * Official documents in the officials' workspace: the clerk's incoming queue
@@ -104,15 +105,20 @@ function EdxmlOrigin({ id }: { id: string }) {
   return <Alert color="blue" data-testid="doc-edxml-origin">{t('documents.viaEdxml', { from: origin.from })}</Alert>;
 }
 
-function DocList({ box, q }: { box: string; q: string }) {
+function DocList({ box, q, overdue }: { box: string; q: string; overdue?: boolean }) {
   const { t } = useTranslation();
-  const list = useQuery({ queryKey: ['documents', box, q], queryFn: () => get<{ items: Json[]; total: number; totalCapped?: boolean }>(`/api/documents?box=${box}&q=${encodeURIComponent(q)}`) });
+  const list = useQuery({
+    queryKey: ['documents', box, q, !!overdue],
+    queryFn: () => get<{ items: Json[]; total: number; totalCapped?: boolean }>(`/api/documents?box=${box}&q=${encodeURIComponent(q)}${overdue ? '&overdue=1' : ''}`),
+  });
   if (list.error) return <ErrorAlert error={list.error} />;
   if (!list.data) return <Loading />;
   return (
     <Stack gap="xs">
       {/* Counts stop at a cap on large provinces (search.repo.ts): "1000 or more". */}
-      <Text size="sm" data-testid="doc-count">{t(list.data.totalCapped ? 'documents.foundMore' : 'documents.found', { n: list.data.total })}</Text>
+      <Text size="sm" data-testid="doc-count" role="status">
+        {t(list.data.totalCapped ? 'documents.foundMore' : 'documents.found', { n: list.data.total })}{overdue ? ` — ${t('documents.overdueOnly')}` : ''}
+      </Text>
       <DocTable items={list.data.items} />
     </Stack>
   );
@@ -166,9 +172,12 @@ function DraftForm({ incoming }: { incoming?: boolean }) {
 
 function Registers() {
   const { t } = useTranslation();
+  const me = useMe();
   const regs = useQuery({ queryKey: ['registers'], queryFn: () => get<Json[]>('/api/documents/registers') });
   if (!regs.data) return <Loading />;
   return (
+    <>
+    {allows(me.data, 'documents.number') && <Button component={Link} to="/lam-viec/so-van-ban" variant="light" size="xs" w="fit-content" mb="sm">{t('documents.manageRegisters')}</Button>}
     <Table>
       <Table.Tbody>
         {regs.data.map((r) => (
@@ -188,18 +197,34 @@ function Registers() {
         ))}
       </Table.Tbody>
     </Table>
+    </>
   );
 }
+
+const TABS = ['mine', 'incoming', 'outgoing', 'draft', 'receive', 'registers'];
 
 export function DocumentsPage() {
   const { t } = useTranslation();
   const me = useMe();
   const [q, setQ] = useState('');
   const clerk = allows(me.data, 'documents.register');
+  // Deep links (the operations centre): ?tab=incoming&overdue=1 opens the tab with the overdue filter on.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('tab');
+  const tab = asked && TABS.includes(asked) ? asked : clerk ? 'incoming' : 'mine';
+  const overdue = params.get('overdue') === '1';
+  const setParam = (name: string, value: string | null) =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      if (value === null) next.delete(name);
+      else next.set(name, value);
+      return next;
+    }, { replace: true });
   return (
     <Page title={t('documents.title')}>
       <TextInput label={t('app.search')} placeholder={t('documents.searchHelp')} value={q} onChange={(e) => setQ(e.currentTarget.value)} />
-      <Tabs defaultValue={clerk ? 'incoming' : 'mine'} keepMounted={false}>
+      <Switch label={t('documents.overdueOnly')} checked={overdue} onChange={(e) => setParam('overdue', e.currentTarget.checked ? '1' : null)} data-testid="doc-overdue" />
+      <Tabs value={tab} onChange={(v) => setParam('tab', v)} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="mine">{t('documents.mine')}</Tabs.Tab>
           <Tabs.Tab value="incoming">{t('documents.incoming')}</Tabs.Tab>
@@ -208,9 +233,9 @@ export function DocumentsPage() {
           {clerk && <Tabs.Tab value="receive">{t('documents.receive')}</Tabs.Tab>}
           <Tabs.Tab value="registers">{t('documents.registers')}</Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="mine" pt="md"><DocList box="mine" q={q} /></Tabs.Panel>
-        <Tabs.Panel value="incoming" pt="md"><DocList box="incoming" q={q} /></Tabs.Panel>
-        <Tabs.Panel value="outgoing" pt="md"><DocList box="outgoing" q={q} /></Tabs.Panel>
+        <Tabs.Panel value="mine" pt="md"><DocList box="mine" q={q} overdue={overdue} /></Tabs.Panel>
+        <Tabs.Panel value="incoming" pt="md"><DocList box="incoming" q={q} overdue={overdue} /></Tabs.Panel>
+        <Tabs.Panel value="outgoing" pt="md"><DocList box="outgoing" q={q} overdue={overdue} /></Tabs.Panel>
         <Tabs.Panel value="draft" pt="md"><DraftForm /></Tabs.Panel>
         <Tabs.Panel value="receive" pt="md"><DraftForm incoming /></Tabs.Panel>
         <Tabs.Panel value="registers" pt="md"><Registers /></Tabs.Panel>
@@ -233,8 +258,6 @@ export function DocumentPage() {
   const replies = useQuery({ queryKey: ['reply-candidates', id], enabled: canFinish, queryFn: () => get<{ items: Json[] }>(`/api/documents?box=outgoing&state=issued,dispatched&limit=50`) });
   const me = useMe();
   const [note, setNote] = useState('');
-  const [p12, setP12] = useState<File | null>(null);
-  const [password, setPassword] = useState('');
   const [lead, setLead] = useState<string | null>(null);
   const [days, setDays] = useState<number | string>(5);
   const [error, setError] = useState<unknown>(null);
@@ -255,7 +278,6 @@ export function DocumentPage() {
   }
   const act = (a: string) =>
     run(async () => {
-      if (a === 'sign') return post(`/api/documents/${id}/sign`, { p12: p12 ? await b64(p12) : '', password }, key());
       if (a === 'issue' || a === 'dispatch' || a === 'register') return post(`/api/documents/${id}/${a}`, {}, key());
       if (a === 'assign') return post(`/api/documents/${id}/assign`, { leadId: lead, deadlineDays: Number(days), ...(note ? { note } : {}) }, key());
       return post(`/api/documents/${id}/actions/${a}`, { ...(note ? { note } : {}), ...(a === 'finish' && replyId ? { replyId } : {}) }, key());
@@ -280,15 +302,12 @@ export function DocumentPage() {
       {doc.direction === 'incoming' && <EdxmlOrigin id={id!} />}
       {doc.duplicates.length > 0 && <Alert color="orange" role="alert">{t('documents.duplicate')}: {doc.duplicates.map((x: Json) => `${x.numberSymbol} (${x.registerNumber ?? '—'})`).join(', ')}</Alert>}
       {doc.currentVersionId && <Button component="a" variant="light" href={`/api/documents/${id}/pdf`} target="_blank" w="fit-content">{t('documents.openPdf')}</Button>}
+      {doc.allowedActions.some((a: Json) => a.action === 'sign') && (
+        <SignPanel docId={id!} onSigned={() => void qc.invalidateQueries({ queryKey: ['document', id] })} />
+      )}
       <Paper withBorder p="md">
         <Stack gap="xs">
           <Textarea label={t('documents.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
-          {doc.allowedActions.some((a: Json) => a.action === 'sign') && (
-            <Group align="end">
-              <FileInput label={t('documents.p12')} accept=".p12,.pfx" value={p12} onChange={setP12} />
-              <PasswordInput label={t('documents.p12Password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
-            </Group>
-          )}
           {canFinish && replies.data && (
             <Select
               label={t('documents.reply')} description={t('documents.replyHelp')} clearable searchable w="fit-content" miw={320}
@@ -302,7 +321,7 @@ export function DocumentPage() {
             </Group>
           )}
           <Group>
-            {doc.allowedActions.map((a: Json) => (
+            {doc.allowedActions.filter((a: Json) => a.action !== 'sign').map((a: Json) => (
               <Button key={a.action} variant={a.special ? 'filled' : 'default'} onClick={() => act(a.action)}>{a.label}</Button>
             ))}
           </Group>
