@@ -48,6 +48,8 @@ export interface IssueOptions {
   notAfter?: Date;
   /** Written into the certificate's CRL distribution point. */
   crlUrl?: string;
+  /** Written into the certificate's Authority Information Access as its OCSP responder. */
+  ocspUrl?: string;
 }
 
 function serialHex(): string {
@@ -124,6 +126,7 @@ async function certify(ca: DevCa, publicKey: CryptoKey, opts: IssueOptions): Pro
   ];
   if (opts.kind === 'tsa') extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.timeStamping], true));
   if (opts.crlUrl) extensions.push(new x509.CRLDistributionPointsExtension([opts.crlUrl]));
+  if (opts.ocspUrl) extensions.push(new x509.AuthorityInfoAccessExtension({ ocsp: opts.ocspUrl }));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialHex(),
     subject: opts.subject,

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { contentTypeAttr, derSorted, messageDigestAttr, signingCertificateV2Attr, signedAttrsForSigning } from './attributes.js';
 import type { IssuedKey } from './dev-ca.js';
+import { serveDerEndpoint } from './dev-http.js';
 import { pkiErrors } from './errors.js';
 import { ab, der, equalBytes, OID, parseDer, sha256, webcrypto } from './util.js';
 
@@ -198,30 +197,6 @@ export function createDevTsa(key: Pick<IssuedKey, 'certificate' | 'privateKey'>,
 }
 
 /** Serves `tsa` on 127.0.0.1 (a random port unless given) for tests, demos and `congso pki tsa`. */
-export async function serveTsa(tsa: DevTsa, port = 0, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'POST') {
-      res.writeHead(405, { allow: 'POST' }).end();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > 64 * 1024) req.destroy(); // a request is ~60 bytes; anything this big is not one
-      else chunks.push(c);
-    });
-    req.on('end', () => {
-      tsa.respond(new Uint8Array(Buffer.concat(chunks))).then(
-        (body) => res.writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': body.length }).end(body),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  const addr = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${addr.port}/tsr`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+export function serveTsa(tsa: DevTsa, port = 0, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+  return serveDerEndpoint((b) => tsa.respond(b), 'application/timestamp-reply', '/tsr', port, host);
 }
