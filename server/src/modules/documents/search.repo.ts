@@ -14,7 +14,8 @@ import type { Direction, DocumentRow } from './document.repo.js';
  *   so scope and span are checked without the document;
  * - the first page is ranked within a bounded window: the SEARCH_WINDOW newest
  *   matches of the last 30 days, else of the last year, else of all time — each
- *   span one bitmap of the GIN and the time index, reading only its matches —
+ *   span one scan of the GIN index over (search, created_at) (0068), which skips
+ *   to the span's rows in a common word's posting list, reading only its matches —
  *   ranked on the metadata (weight A: number, summary, issuer, signer), then
  *   the newest. A rare word's matches are all ranked;
  * - the total is exact for a word whose matches all fit the window, otherwise
@@ -119,21 +120,24 @@ export async function list(ex: Executor, f: ListFilter): Promise<{ rows: ListRow
       : sql``;
 
   // The window of the newest matches in a span of days (null: all), and how many matches the
-  // span holds. Each span is one bitmap (GIN AND the time B-tree) reading only its own matches.
+  // span holds. Each span is one scan of the GIN index over (search, created_at) (0068), reading only its own matches.
   // The window is ranked on the metadata vector (small, in line): matches in the number,
   // summary, issuer or signer first, then the newest.
   const page = async (db: Executor, days: number | null) => {
     const since = days === null ? sql`true` : sql`s.created_at >= now() - make_interval(days => ${days})`;
+    // Ranked after the window is cut (300 ranks, not one per match in the span), and only the
+    // page's documents are read (not the window's).
     const r = await sql<ListRow & { hits: number; in_span: number }>`
       WITH hits AS MATERIALIZED (
-        (SELECT s.document_id, s.created_at, ts_rank(s.meta, ${tsq}) AS rank, count(*) OVER () AS in_span
-           FROM document_search s WHERE ${sWhere} AND ${since} ORDER BY s.created_at DESC LIMIT ${window})
+        (SELECT w.document_id, w.created_at, ts_rank(w.meta, ${tsq}) AS rank, w.in_span
+           FROM (SELECT s.document_id, s.created_at, s.meta, count(*) OVER () AS in_span
+                   FROM document_search s WHERE ${sWhere} AND ${since} ORDER BY s.created_at DESC LIMIT ${window}) w)
         ${symbolBranch(window)}),
-      best AS (SELECT document_id, max(rank) AS rank, max(created_at) AS created_at FROM hits GROUP BY document_id)
+      best AS MATERIALIZED (SELECT document_id, max(rank) AS rank, max(created_at) AS created_at FROM hits GROUP BY document_id),
+      top AS (SELECT * FROM best ORDER BY rank DESC, created_at DESC, document_id DESC LIMIT ${f.limit} OFFSET ${f.offset})
       SELECT d.*, ${lead}, (SELECT count(*) FROM best)::int AS hits, (SELECT coalesce(max(in_span), 0) FROM hits)::int AS in_span
-        FROM best JOIN document d ON d.id = best.document_id
-       ORDER BY best.rank DESC, best.created_at DESC, d.id DESC
-       LIMIT ${f.limit} OFFSET ${f.offset}`.execute(db);
+        FROM top JOIN document d ON d.id = top.document_id
+       ORDER BY top.rank DESC, top.created_at DESC, d.id DESC`.execute(db);
     const first = r.rows[0];
     return {
       rows: r.rows.map(({ hits: _h, in_span: _s, ...d }) => d as ListRow),
