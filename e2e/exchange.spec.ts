@@ -139,6 +139,9 @@ test('a partner asks, the owner answers in the web app, and the delivery history
   await expect(delivery).toContainText(/Lỗi, đang thử lại/);
   await delivery.getByRole('button', { name: 'Gửi lại' }).click();
   await expect(admin.getByRole('status').filter({ hasText: 'Đã xếp lịch gửi lại.' })).toBeVisible();
+  // One replay at a time: while it waits (the guard refuses it, so it is retried), the button is disabled and the row counts it.
+  await expect(delivery.getByTestId('delivery-attempts')).toContainText('1 lần gửi lại');
+  await expect(delivery.getByRole('button', { name: 'Đang chờ gửi lại' })).toBeDisabled();
   await expect(admin.getByTestId('exchange-figures')).toContainText('Hệ thống thông tin đất đai');
   await admin.getByRole('button', { name: 'Kiểm tra chuỗi nhật ký' }).click();
   await expect(admin.getByRole('status').filter({ hasText: 'Nhật ký nguyên vẹn' })).toBeVisible();

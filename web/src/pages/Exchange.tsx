@@ -26,7 +26,10 @@ interface Grant {
 }
 interface Partner { id: string; identifier: string; agencyName: string; systemName: string; contactName: string; contactEmail: string; active: boolean; createdAt: string }
 interface Subscription { id: string; eventType: string; url: string; signature: 'hmac' | 'jws'; active: boolean; createdAt: string; delivered: number; failing: number; pending: number }
-interface Delivery { id: string; eventId: string; eventType: string; status: 'pending' | 'delivered' | 'failing'; attempts: number; lastStatus: number | null; lastError: string | null; createdAt: string; deliveredAt: string | null }
+interface Delivery {
+  id: string; eventId: string; eventType: string; status: 'pending' | 'delivered' | 'failing'; attempts: number; lastStatus: number | null; lastError: string | null; createdAt: string; deliveredAt: string | null;
+  replays?: number; replayPending?: boolean;
+}
 interface Figure { partnerId: string; kind: string; total: number; errors: number; avgMs: number; p95Ms: number }
 
 const STATUS_COLOR: Record<string, string> = { pending: 'blue.9', granted: 'teal.9', refused: 'red.9', revoked: 'gray.7', delivered: 'teal.9', failing: 'red.9' };
@@ -156,7 +159,7 @@ export function ExchangePartnersPage() {
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<{ clientId: string; clientSecret: string } | null>(null);
   const [form, setForm] = useState({ memberClass: 'GOV', memberCode: '', subsystem: '', agencyName: '', systemName: '', contactName: '', contactEmail: '' });
-  const [replayed, setReplayed] = useState<string | null>(null);
+  const [replayed, setReplayed] = useState<{ id: string; queued: boolean } | null>(null);
 
   async function register(e: FormEvent) {
     e.preventDefault();
@@ -173,8 +176,9 @@ export function ExchangePartnersPage() {
   async function replay(d: Delivery) {
     setError(null);
     try {
-      await post(`/api/admin/exchange/deliveries/${d.id}/replay`);
-      setReplayed(d.id);
+      // One key per click: a retried request (network) is answered as the first and sends nothing more.
+      const r = await post<{ queued: boolean }>(`/api/admin/exchange/deliveries/${d.id}/replay`, {}, { 'idempotency-key': `replay-${crypto.randomUUID()}` });
+      setReplayed({ id: d.id, queued: r.queued });
       void qc.invalidateQueries({ queryKey: ['exchange-deliveries'] });
     } catch (err) {
       setError(err);
@@ -279,7 +283,7 @@ export function ExchangePartnersPage() {
       {subscription && (
         <Stack>
           <Title order={2} size="h3">{t('exchange.historyOf', { event: subscription.eventType })}</Title>
-          {replayed && <Alert color="teal" role="status">{t('exchange.replayed')}</Alert>}
+          {replayed && <Alert color="teal" role="status">{t(replayed.queued ? 'exchange.replayed' : 'exchange.replayWaiting')}</Alert>}
           {deliveries.isLoading || !deliveries.data ? <Loading /> : deliveries.data.items.length === 0 ? <Empty /> : (
             <TableScroll label={t('exchange.history')} minWidth={900}>
               <Table striped data-testid="delivery-history">
@@ -300,10 +304,10 @@ export function ExchangePartnersPage() {
                       <Table.Td>{when(d.createdAt, i18n.language)}</Table.Td>
                       <Table.Td><Code>{d.eventType}</Code></Table.Td>
                       <Table.Td><Badge color={STATUS_COLOR[d.status] ?? 'gray.7'} autoContrast>{t(`exchange.deliveryStatus.${d.status}`)}</Badge></Table.Td>
-                      <Table.Td data-testid="delivery-attempts">{d.attempts}</Table.Td>
+                      <Table.Td data-testid="delivery-attempts">{d.attempts}{d.replays ? ` (${t('exchange.replays', { n: d.replays })})` : ''}</Table.Td>
                       <Table.Td>{d.lastStatus ?? '—'}</Table.Td>
                       <Table.Td style={{ wordBreak: 'break-word' }}>{d.lastError ?? '—'}</Table.Td>
-                      <Table.Td><Button size="compact-sm" onClick={() => replay(d)}>{t('exchange.replay')}</Button></Table.Td>
+                      <Table.Td><Button size="compact-sm" onClick={() => replay(d)} disabled={d.replayPending}>{t(d.replayPending ? 'exchange.replayPending' : 'exchange.replay')}</Button></Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

@@ -43,7 +43,7 @@ export async function entriesAfter(db: Executor, seq: number, limit: number): Pr
   return (await db.selectFrom('exchange_log').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute()) as LogRow[];
 }
 
-/** Volume, latency and errors per partner and kind over a period. */
+/** Volume, latency and errors per partner and kind over a period [from, to). */
 export async function partnerFigures(db: Executor, from: Date, to: Date, partnerId?: string) {
   let q = db
     .selectFrom('exchange_log')
@@ -55,7 +55,8 @@ export async function partnerFigures(db: Executor, from: Date, to: Date, partner
     .select([
       'partner_id', 'kind',
       sql<number>`count(*)::int`.as('total'),
-      sql<number>`count(*) FILTER (WHERE status >= 400 OR status = 0)::int`.as('errors'),
+      // Anything but a 2xx is an error: a refused call, a delivery the receiver did not acknowledge (a redirect too: deliveries never follow one), no answer (0).
+      sql<number>`count(*) FILTER (WHERE status < 200 OR status >= 300)::int`.as('errors'),
       sql<number>`coalesce(avg(duration_ms), 0)::float8`.as('avg_ms'),
       sql<number>`coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms), 0)::float8`.as('p95_ms'),
     ])

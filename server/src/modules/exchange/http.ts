@@ -34,4 +34,11 @@ export const grantSchema = z.object({
 export const deliverySchema = z.object({
   id: z.string(), eventId: z.string(), eventType: z.string(), status: z.enum(['pending', 'delivered', 'failing']), attempts: z.number(),
   lastStatus: z.number().nullable(), lastError: z.string().nullable(), createdAt: z.date(), deliveredAt: z.date().nullable(),
+  replays: z.number(), replayPending: z.boolean(), lastReplayedAt: z.date().nullable(),
 });
+
+/** The answer to a replay request: the delivery, whether this request queued a send, and whether it repeated an earlier request (same Idempotency-Key). */
+export const replaySchema = deliverySchema.extend({ queued: z.boolean(), duplicate: z.boolean() });
+
+/** The optional Idempotency-Key of a request, checked by the kernel's idempotency store (8–128 characters). */
+export const idempotencyKeyOf = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h) || undefined;

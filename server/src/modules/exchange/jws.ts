@@ -32,18 +32,38 @@ async function signingKey(k: Kernel): Promise<{ kid: string; key: CryptoKey }> {
   return entry;
 }
 
-/** Creates a key pair; with `rotate`, the live key is retired first (it stays in the JWKS for a week). */
+/** Creates a key pair; with `rotate`, the live key is retired first (it stays in the JWKS for a week). Returns the new kid and the retired ones. */
 export async function createKey(k: Kernel, rotate: boolean): Promise<string> {
+  return (await newKey(k, rotate)).kid;
+}
+
+async function newKey(k: Kernel, rotate: boolean): Promise<{ kid: string; retired: string[] }> {
   const { publicKey, privateKey } = await generateKeyPair(JWS_ALG, { extractable: true });
   const kid = `congso-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
   const pub = { ...(await exportJWK(publicKey)), kid, alg: JWS_ALG, use: 'sig' };
   const priv = { ...(await exportJWK(privateKey)), kid, alg: JWS_ALG };
-  await transaction(k.db, async (tx) => {
-    if (rotate) await repo.retireKeys(tx);
+  const retired = await transaction(k.db, async (tx) => {
+    const out = rotate ? await repo.retireKeys(tx) : [];
     await repo.insertKeyIfNone(tx, { kid, alg: JWS_ALG, public_jwk: pub, private_jwk: priv });
+    return out;
   });
   keyCache.delete(k);
-  return kid;
+  return { kid, retired };
+}
+
+/** How long a retired key stays in the JWKS (deliveries signed just before a rotation, partners' cached key sets). */
+export const JWKS_OVERLAP_DAYS = repo.JWKS_OVERLAP_DAYS;
+
+/**
+ * Rotates the signing key (`congso exchange jws rotate`): the live key is
+ * retired and a new one created, in one transaction. The JWKS then publishes
+ * the new key and the previous one until `previousUntil`; instances pick the
+ * new key up within a minute (their key cache), and what they signed with the
+ * previous one meanwhile still verifies.
+ */
+export async function rotateSigningKey(k: Kernel): Promise<{ kid: string; previous: string | null; previousUntil: Date | null }> {
+  const { kid, retired } = await newKey(k, true);
+  return { kid, previous: retired[0] ?? null, previousUntil: retired.length ? new Date(Date.now() + JWKS_OVERLAP_DAYS * 86_400_000) : null };
 }
 
 /** The JWKS: public halves only. */

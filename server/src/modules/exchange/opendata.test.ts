@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Parser, type Quad } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type TestSession } from '../../../test/auth.js';
@@ -501,5 +502,167 @@ describe('public open-data pages (no JavaScript)', () => {
     const nf = await get('/du-lieu-mo/khong-co');
     expect(nf.statusCode).toBe(404);
     expect(nf.body).toContain('Không tìm thấy bộ dữ liệu');
+  });
+});
+
+// ——— The pages parsed as a crawler reads them: markup only, no script ———
+
+interface El { tag: string; attrs: Record<string, string>; children: El[]; text: string }
+const VOID = ['meta', 'link', 'input', 'br', 'img', 'hr', 'source', 'col', 'wbr'];
+
+/** Parses server-rendered HTML (well-formed, void elements unclosed) into a tree; fails the test if it does not parse. */
+function parseHtml(body: string): El {
+  const doc = body.replace(/^<!doctype html>/i, '');
+  const valid = XMLValidator.validate(doc, { allowBooleanAttributes: true, unpairedTags: VOID });
+  expect(valid, JSON.stringify(valid)).toBe(true);
+  const tree = new XMLParser({
+    ignoreAttributes: false, attributeNamePrefix: '', allowBooleanAttributes: true, preserveOrder: true, unpairedTags: VOID,
+    stopNodes: ['*.style'], processEntities: true, htmlEntities: true, trimValues: false, parseTagValue: false, parseAttributeValue: false,
+  }).parse(doc) as Json[];
+  const build = (nodes: Json[], tag: string, attrs: Record<string, string>): El => {
+    const children: El[] = [];
+    let text = '';
+    for (const n of nodes) {
+      if ('#text' in n) { text += String(n['#text']); continue; }
+      const name = Object.keys(n).find((x) => x !== ':@')!;
+      const child = build(Array.isArray(n[name]) ? n[name] : [], name.toLowerCase(), Object.fromEntries(Object.entries((n[':@'] ?? {}) as Json).map(([a, v]) => [a, v === true ? '' : String(v)])));
+      children.push(child);
+      text += child.text;
+    }
+    return { tag, attrs, children, text };
+  };
+  return build(tree, '#document', {});
+}
+const all = (el: El, pred: (e: El) => boolean): El[] => [...(pred(el) ? [el] : []), ...el.children.flatMap((c) => all(c, pred))];
+const byTag = (el: El, tag: string) => all(el, (e) => e.tag === tag);
+const hrefs = (el: El) => byTag(el, 'a').map((a) => a.attrs.href ?? '');
+const noScript = (doc: El) => {
+  expect(byTag(doc, 'script')).toEqual([]);
+  expect(all(doc, (e) => Object.keys(e.attrs).some((a) => a.startsWith('on')))).toEqual([]);
+  expect(all(doc, (e) => Object.values(e.attrs).some((v) => v.trim().toLowerCase().startsWith('javascript:')))).toEqual([]);
+};
+
+describe('public open-data pages parsed: browse, search, page, preview (table and chart), download', () => {
+  const ids = Array.from({ length: 16 }, (_, i) => `thu-nghiem-phan-trang-${String(i + 1).padStart(2, '0')}`);
+  const rowsOf = (i: number): Row[] => Array.from({ length: 25 }, (_, r) => ({ nhom: `Nhóm ${String.fromCharCode(65 + (r % 4))}`, so_luong: (i + 1) * 100 + r }));
+
+  beforeAll(async () => {
+    // Enough datasets for a second catalogue page; each with 25 rows, a second preview page.
+    for (const [i, id] of ids.entries()) {
+      const def: DatasetDef = {
+        id, title: { vi: `Thử nghiệm phân trang ${String(i + 1).padStart(2, '0')}`, en: `Paging test ${i + 1}` }, description: { vi: 'Bộ dữ liệu thử nghiệm phân trang', en: 'Paging test' },
+        licence: 'CC0-1.0', frequency: 'monthly', publisher: 'STP', tags: ['phân trang'],
+        fields: [{ id: 'nhom', type: 'text', label: 'Nhóm', labelEn: 'Group' }, { id: 'so_luong', type: 'int', label: 'Số lượng', labelEn: 'Count' }],
+        chart: { label: 'nhom', value: 'so_luong' },
+        rows: async () => rowsOf(i),
+      };
+      registerDataset(env.k, def);
+      await generateDataset(env.k, def);
+    }
+  }, 120_000);
+
+  it('the catalogue: a search form, every dataset across pages with CSV, JSON and DCAT links, previous/next links', async () => {
+    const everything = ((await action('package_list')).body.result as string[]).sort();
+    expect(everything.length).toBeGreaterThan(20);
+    const seen: string[] = [];
+    let url: string | undefined = '/du-lieu-mo';
+    let pages = 0;
+    while (url) {
+      const r = await get(url);
+      expect(r.statusCode).toBe(200);
+      const doc = parseHtml(r.body);
+      noScript(doc);
+      const form = all(doc, (e) => e.tag === 'form' && e.attrs.role === 'search')[0]!;
+      expect(form.attrs).toMatchObject({ method: 'get', action: '/du-lieu-mo' });
+      expect(byTag(form, 'input').map((x) => x.attrs.name)).toContain('q');
+      // Every input has its label.
+      for (const x of [...byTag(form, 'input'), ...byTag(form, 'select')]) expect(byTag(form, 'label').some((l) => l.attrs.for === x.attrs.id)).toBe(true);
+      const items = byTag(all(doc, (e) => e.tag === 'main')[0]!, 'li');
+      expect(items.length).toBeLessThanOrEqual(20);
+      for (const li of items) {
+        const id = hrefs(li).find((h) => /^\/du-lieu-mo\/[a-z0-9-]+$/.test(h))!.split('/')[2]!;
+        seen.push(id);
+        const links = hrefs(li);
+        expect(links).toContain(`${env.config.publicUrl}/api/open-data/datasets/${id}/data.csv`);
+        expect(links).toContain(`${env.config.publicUrl}/api/open-data/datasets/${id}/data.json`);
+        expect(links).toContain(`/dcat/datasets/${id}.ttl`);
+        expect(links).toContain(`/dcat/datasets/${id}.jsonld`);
+      }
+      const nav = all(doc, (e) => e.tag === 'nav' && e.attrs['aria-label'] === 'Trang')[0];
+      expect(nav, 'paging links').toBeDefined();
+      if (pages > 0) expect(byTag(nav!, 'a').some((a) => a.attrs.rel === 'prev')).toBe(true);
+      url = byTag(nav!, 'a').find((a) => a.attrs.rel === 'next')?.attrs.href;
+      pages++;
+      expect(pages).toBeLessThan(10);
+    }
+    expect(pages).toBe(Math.ceil(everything.length / 20));
+    expect(seen.sort()).toEqual(everything);
+    // The catalogue's own DCAT links and the CKAN API.
+    const first = parseHtml((await get('/du-lieu-mo')).body);
+    expect(hrefs(first)).toEqual(expect.arrayContaining(['/dcat/catalog.ttl', '/dcat/catalog.jsonld', '/api/3/action/package_list']));
+    // Search by accent-free words, and by tag, with the count.
+    const found = parseHtml((await get(`/du-lieu-mo?q=${enc('phan trang')}`)).body);
+    const foundIds = hrefs(found).filter((h) => /^\/du-lieu-mo\/thu-nghiem-phan-trang-\d+$/.test(h));
+    expect(foundIds.sort()).toEqual(ids.map((id) => `/du-lieu-mo/${id}`));
+    expect(found.text).toContain('16 bộ dữ liệu');
+    const tag = parseHtml((await get(`/du-lieu-mo?the=${enc('phân trang')}`)).body);
+    expect(tag.text).toContain('16 bộ dữ liệu');
+    const none = parseHtml((await get(`/du-lieu-mo?q=${enc('khong co gi nhu the nay')}`)).body);
+    expect(none.text).toContain('0 bộ dữ liệu');
+    // Bad paging: a 400 naming the parameter.
+    const bad = await get('/du-lieu-mo?trang=0');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('querystring.trang');
+  });
+
+  it('a dataset: the table preview page by page, a chart as SVG with its text alternative, downloads and DCAT', async () => {
+    const id = ids[2]!;
+    const rows = rowsOf(2);
+    const r = await get(`/du-lieu-mo/${id}`);
+    expect(r.statusCode).toBe(200);
+    const doc = parseHtml(r.body);
+    noScript(doc);
+    const links = hrefs(doc);
+    for (const h of [`${env.config.publicUrl}/api/open-data/datasets/${id}/data.csv`, `${env.config.publicUrl}/api/open-data/datasets/${id}/data.json`, `/dcat/datasets/${id}.ttl`, `/dcat/datasets/${id}.jsonld`]) expect(links).toContain(h);
+    // The preview table: its caption, a header cell per column, the first 20 rows in order.
+    const table = byTag(doc, 'table').find((t) => byTag(t, 'caption').length)!;
+    expect(byTag(table, 'caption')[0]!.text).toContain('dòng 1–20');
+    expect(byTag(byTag(table, 'thead')[0]!, 'th').map((th) => th.text)).toEqual(['Nhóm', 'Số lượng']);
+    const body = byTag(byTag(table, 'tbody')[0]!, 'tr').map((tr) => byTag(tr, 'td').map((td) => td.text));
+    expect(body).toEqual(rows.slice(0, 20).map((x) => [x.nhom, Number(x.so_luong).toLocaleString('vi-VN')]));
+    // The chart: an SVG image with a title naming every bar and its value; one bar per group.
+    const svg = byTag(doc, 'svg')[0]!;
+    expect(svg.attrs.role).toBe('img');
+    const title = byTag(svg, 'title')[0]!;
+    expect(svg.attrs['aria-labelledby']).toBe(title.attrs.id);
+    const sums = new Map<string, number>();
+    for (const x of rows) sums.set(String(x.nhom), (sums.get(String(x.nhom)) ?? 0) + Number(x.so_luong));
+    for (const [label, value] of sums) expect(title.text).toContain(`${label} ${value.toLocaleString('vi-VN')}`);
+    expect(byTag(svg, 'rect')).toHaveLength(sums.size);
+    expect(byTag(doc, 'figcaption')[0]!.text).toBe('Số lượng theo nhóm');
+    // Next page of the preview: rows 21–25, a link back.
+    const nav = all(doc, (e) => e.tag === 'nav' && e.attrs['aria-label'] === 'Trang xem trước')[0]!;
+    const next = byTag(nav, 'a').find((a) => a.attrs.rel === 'next')!.attrs.href!;
+    expect(next).toBe(`/du-lieu-mo/${id}?trang=2#xem-truoc`);
+    const second = parseHtml((await get(next.split('#')[0]!)).body);
+    const t2 = byTag(second, 'table').find((t) => byTag(t, 'caption').length)!;
+    expect(byTag(byTag(t2, 'tbody')[0]!, 'tr').map((tr) => byTag(tr, 'td')[1]!.text)).toEqual(rows.slice(20).map((x) => Number(x.so_luong).toLocaleString('vi-VN')));
+    expect(second.text).toContain('Dòng 21–25 trên 25 dòng');
+    const nav2 = all(second, (e) => e.tag === 'nav' && e.attrs['aria-label'] === 'Trang xem trước')[0]!;
+    expect(byTag(nav2, 'a').map((a) => a.attrs.rel)).toEqual(['prev']);
+    // Past the end: the last page; bad input: a 400 naming the parameter.
+    expect(parseHtml((await get(`/du-lieu-mo/${id}?trang=99`)).body).text).toContain('Dòng 21–25');
+    const bad = await get(`/du-lieu-mo/${id}?trang=abc`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('querystring.trang');
+    expect((await get(`/du-lieu-mo/${id}?x=1`)).statusCode).toBe(400);
+    // Every built-in dataset's page parses, with its table and its chart.
+    for (const b of ['thu-tuc-hanh-chinh', 'ho-so-theo-don-vi-thang', 'chi-so-766', 'phan-anh-kien-nghi-theo-thang', 'tra-loi-phan-anh-kien-nghi', 'chi-tieu-chuyen-doi-so']) {
+      const page = await get(`/du-lieu-mo/${b}`);
+      expect(page.statusCode, b).toBe(200);
+      const d = parseHtml(page.body);
+      noScript(d);
+      expect(byTag(d, 'table').length, b).toBeGreaterThanOrEqual(2);
+    }
   });
 });

@@ -3,6 +3,9 @@ import type { Executor } from '../../kernel/db/index.js';
 
 /** SQL of partner systems, tokens, grants, webhook subscriptions and deliveries. */
 
+/** How long a retired signing key stays in the JWKS. */
+export const JWKS_OVERLAP_DAYS = 7;
+
 interface PartnerTable {
   id: Generated<string>;
   member_class: string;
@@ -69,6 +72,9 @@ interface DeliveryTable {
   last_error: string | null;
   created_at: Generated<Date>;
   delivered_at: Date | null;
+  replays: Generated<number>;
+  replay_pending: Generated<boolean>;
+  last_replayed_at: Date | null;
 }
 declare module '../../kernel/db/index.js' {
   interface Database {
@@ -85,7 +91,9 @@ export type PartnerRow = Omit<PartnerTable, 'id' | 'active' | 'created_at'> & { 
 export type GrantRow = Omit<GrantTable, 'id' | 'status' | 'requested_at'> & { id: string; status: 'pending' | 'granted' | 'refused' | 'revoked'; requested_at: Date };
 export type SubscriptionRow = Omit<SubscriptionTable, 'id' | 'active' | 'created_at' | 'signature'> & { id: string; active: boolean; created_at: Date; signature: 'hmac' | 'jws' };
 export interface SigningKeyRow { kid: string; alg: 'ES256'; public_jwk: Record<string, unknown>; private_jwk: Record<string, unknown>; created_at: Date; retired_at: Date | null }
-export type DeliveryRow = Omit<DeliveryTable, 'id' | 'status' | 'attempts' | 'created_at' | 'payload'> & { id: string; status: 'pending' | 'delivered' | 'failing'; attempts: number; created_at: Date; payload: Record<string, unknown> };
+export type DeliveryRow = Omit<DeliveryTable, 'id' | 'status' | 'attempts' | 'created_at' | 'payload' | 'replays' | 'replay_pending'> & {
+  id: string; status: 'pending' | 'delivered' | 'failing'; attempts: number; created_at: Date; payload: Record<string, unknown>; replays: number; replay_pending: boolean;
+};
 
 export async function insertPartner(db: Executor, p: Omit<PartnerTable, 'id' | 'active' | 'created_at'>): Promise<PartnerRow> {
   return (await db.insertInto('exchange_partner').values(p).returningAll().executeTakeFirstOrThrow()) as PartnerRow;
@@ -195,18 +203,42 @@ export async function delivery(db: Executor, id: string): Promise<DeliveryRow | 
   return (await db.selectFrom('exchange_delivery').selectAll().where('id', '=', id).executeTakeFirst()) as DeliveryRow | undefined;
 }
 
-export async function recordAttempt(db: Executor, id: string, a: { ok: boolean; status: number | null; error: string | null }): Promise<void> {
+/**
+ * One send of a delivery. The first acknowledgement (2xx) is final: a later
+ * failed send (a replay) does not turn a delivered delivery back into a
+ * failing one, and `delivered_at` keeps the first acknowledgement's time.
+ * A replay's send clears `replay_pending` when it is acknowledged or out of attempts.
+ */
+export async function recordAttempt(db: Executor, id: string, a: { ok: boolean; status: number | null; error: string | null; replay?: boolean; lastTry?: boolean }): Promise<void> {
   await db
     .updateTable('exchange_delivery')
     .set((eb) => ({
       attempts: eb('attempts', '+', 1),
-      status: a.ok ? 'delivered' : 'failing',
+      status: a.ok ? 'delivered' : sql<'delivered' | 'failing'>`CASE WHEN status = 'delivered' THEN 'delivered' ELSE 'failing' END`,
       last_status: a.status,
       last_error: a.error,
-      ...(a.ok ? { delivered_at: new Date() } : {}),
+      ...(a.ok ? { delivered_at: sql<Date>`coalesce(delivered_at, now())` } : {}),
+      ...(a.replay ? { last_replayed_at: new Date(), ...(a.ok || a.lastTry ? { replay_pending: false } : {}) } : {}),
     }))
     .where('id', '=', id)
     .execute();
+}
+
+/** Locks a delivery row (a replay request is decided under the lock). */
+export async function deliveryForUpdate(db: Executor, id: string): Promise<DeliveryRow | undefined> {
+  return (await db.selectFrom('exchange_delivery').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()) as DeliveryRow | undefined;
+}
+
+/** Marks a replay as waiting, unless one already is: the number of the new replay, or undefined when one was waiting. */
+export async function markReplay(db: Executor, id: string): Promise<number | undefined> {
+  const r = await db
+    .updateTable('exchange_delivery')
+    .set((eb) => ({ replay_pending: true, replays: eb('replays', '+', 1) }))
+    .where('id', '=', id)
+    .where('replay_pending', '=', false)
+    .returning('replays')
+    .executeTakeFirst();
+  return r?.replays;
 }
 
 export async function deliveries(db: Executor, subscriptionId: string, limit: number): Promise<DeliveryRow[]> {
@@ -224,7 +256,7 @@ export async function grantsByStatus(db: Executor, status: GrantRow['status'] | 
 /** Keys in the JWKS: live ones, and those retired less than a week ago. */
 export async function publishedKeys(db: Executor): Promise<SigningKeyRow[]> {
   return (await db.selectFrom('exchange_signing_key').selectAll()
-    .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', sql<Date>`now() - interval '7 days'`)]))
+    .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', sql<Date>`now() - make_interval(days => ${JWKS_OVERLAP_DAYS})`)]))
     .orderBy('created_at', 'desc').execute()) as SigningKeyRow[];
 }
 
@@ -240,8 +272,9 @@ export async function insertKeyIfNone(db: Executor, k: Omit<SigningKeyRow, 'crea
     ON CONFLICT DO NOTHING`.execute(db);
 }
 
-export async function retireKeys(db: Executor): Promise<void> {
-  await db.updateTable('exchange_signing_key').set({ retired_at: new Date() }).where('retired_at', 'is', null).execute();
+/** Retires the live key(s); their kids. */
+export async function retireKeys(db: Executor): Promise<string[]> {
+  return (await db.updateTable('exchange_signing_key').set({ retired_at: new Date() }).where('retired_at', 'is', null).returning('kid').execute()).map((r) => r.kid);
 }
 
 // ——— Administration (the partner registry screens) ———

@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../kernel/context.js';
-import { transaction } from '../../kernel/db/index.js';
+import { type Tx, transaction } from '../../kernel/db/index.js';
+import { idempotent } from '../../kernel/idempotency.js';
 import { errors } from '../../kernel/errors.js';
 import { authorize, can } from '../../kernel/http/access.js';
 import type { Kernel } from '../../kernel/index.js';
@@ -294,7 +295,7 @@ async function ownSubscription(k: Kernel, auth: PartnerAuth, id: string) {
 export function deliveryView(d: repo.DeliveryRow) {
   return {
     id: d.id, eventId: d.event_id, eventType: d.event_type, status: d.status, attempts: d.attempts, lastStatus: d.last_status, lastError: d.last_error,
-    createdAt: d.created_at, deliveredAt: d.delivered_at,
+    createdAt: d.created_at, deliveredAt: d.delivered_at, replays: d.replays, replayPending: d.replay_pending, lastReplayedAt: d.last_replayed_at,
   };
 }
 
@@ -303,12 +304,39 @@ export async function deliveryHistory(k: Kernel, auth: PartnerAuth, subscription
   return (await repo.deliveries(k.db, subscriptionId, limit)).map(deliveryView);
 }
 
-/** Sends a delivery again (same delivery id and body, fresh timestamp and signature). */
-export async function replay(k: Kernel, auth: PartnerAuth, deliveryId: string) {
-  const d = await repo.delivery(k.db, deliveryId);
-  if (!d || d.partner_id !== auth.partner.id) throw exchangeErrors.deliveryNotFound(deliveryId);
-  await k.outbox.enqueue(k.db, DELIVER_TOPIC, { deliveryId, replay: true }, { maxAttempts: DELIVERY_ATTEMPTS });
-  return deliveryView(d);
+/**
+ * Accepts a replay request, once: under the delivery's row lock, a replay is
+ * queued only if none is waiting (a repeated request while one waits changes
+ * nothing and answers `queued: false`). With an Idempotency-Key the same
+ * request (same key, same delivery) answers as the first did and queues
+ * nothing; the key with another delivery is a 422.
+ */
+async function requestReplay(k: Kernel, opts: {
+  deliveryId: string; idempotencyKey?: string; scope: string; mayReplay: (d: repo.DeliveryRow) => boolean; audit?: (tx: Tx, d: repo.DeliveryRow) => Promise<void>;
+}) {
+  return transaction(k.db, async (tx) => {
+    const run = async () => {
+      const d = await repo.deliveryForUpdate(tx, opts.deliveryId);
+      // Another partner's delivery answers exactly like one that does not exist.
+      if (!d || !opts.mayReplay(d)) throw exchangeErrors.deliveryNotFound(opts.deliveryId);
+      const n = await repo.markReplay(tx, d.id);
+      if (n !== undefined) {
+        await k.outbox.enqueue(tx, DELIVER_TOPIC, { deliveryId: d.id, replay: true }, { maxAttempts: DELIVERY_ATTEMPTS, dedupeKey: `${DELIVER_TOPIC}:${d.id}:replay:${n}` });
+        await opts.audit?.(tx, d);
+      }
+      return { queued: n !== undefined };
+    };
+    const { result, replayed } = opts.idempotencyKey
+      ? await idempotent(tx, { scope: opts.scope, key: opts.idempotencyKey, request: { deliveryId: opts.deliveryId } }, run)
+      : { result: await run(), replayed: false };
+    const d = (await repo.delivery(tx, opts.deliveryId))!;
+    return { ...deliveryView(d), queued: replayed ? false : result.queued, duplicate: replayed };
+  });
+}
+
+/** Sends a delivery again (same delivery id and body, fresh timestamp and signature), once per request (see requestReplay). */
+export async function replay(k: Kernel, auth: PartnerAuth, deliveryId: string, idempotencyKey?: string) {
+  return requestReplay(k, { deliveryId, idempotencyKey, scope: `exchange.delivery.replay:${auth.partner.id}`, mayReplay: (d) => d.partner_id === auth.partner.id });
 }
 
 // ——— Administration: the registry, subscriptions, deliveries and replay from the web app ———
@@ -333,16 +361,13 @@ export async function adminDeliveryHistory(k: Kernel, ctx: Ctx, subscriptionId: 
   return (await repo.deliveries(k.db, subscriptionId, limit)).map(deliveryView);
 }
 
-/** The administrator sends a delivery again for the partner (after the partner fixed its receiver); audited. */
-export async function adminReplay(k: Kernel, ctx: Ctx, deliveryId: string) {
+/** The administrator sends a delivery again for the partner (after the partner fixed its receiver); audited when queued. */
+export async function adminReplay(k: Kernel, ctx: Ctx, deliveryId: string, idempotencyKey?: string) {
   authorize(ctx.actor, PARTNER_MANAGE);
-  const d = await repo.delivery(k.db, deliveryId);
-  if (!d) throw exchangeErrors.deliveryNotFound(deliveryId);
-  await transaction(k.db, async (tx) => {
-    await k.outbox.enqueue(tx, DELIVER_TOPIC, { deliveryId, replay: true }, { maxAttempts: DELIVERY_ATTEMPTS });
-    await k.audit.record(tx, ctx, { action: 'exchange.delivery.replay', entity: 'exchange_delivery', entityId: d.id });
+  return requestReplay(k, {
+    deliveryId, idempotencyKey, scope: `exchange.delivery.replay.admin:${ctx.actor!.id}`, mayReplay: () => true,
+    audit: (tx, d) => k.audit.record(tx, ctx, { action: 'exchange.delivery.replay', entity: 'exchange_delivery', entityId: d.id }),
   });
-  return deliveryView(d);
 }
 
 /** The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` (docs/exchange.md). */
@@ -411,7 +436,7 @@ export function registerWebhooks(k: Kernel): void {
     if (!r) return;
     // The report's facts only: no reporter, no text (a published answer is read on the public page).
     await fanOut(k, type, { agencyId: r.agencyId, unitPath: r.unitPath ?? m.payload.unitPath }, `${r.id}:${m.payload.seq}`, m.payload.at, {
-      reportId: r.id, kind: r.kind, channel: r.channel, state: m.payload.to, from: m.payload.from, answeredAt: r.answeredAt, dueAt: r.dueAt, breached: r.breached,
+      reportId: r.id, code: r.code, kind: r.kind, channel: r.channel, state: m.payload.to, from: m.payload.from, answeredAt: r.answeredAt, dueAt: r.dueAt, breached: r.breached,
     });
   });
 
@@ -424,9 +449,12 @@ export function registerWebhooks(k: Kernel): void {
     });
   });
 
-  k.outbox.on<{ deliveryId: string }>(DELIVER_TOPIC, async (m) => {
+  k.outbox.on<{ deliveryId: string; replay?: boolean }>(DELIVER_TOPIC, async (m) => {
     const d = await repo.delivery(k.db, m.payload.deliveryId);
     if (!d) return;
+    const isReplay = m.payload.replay === true;
+    // Acknowledged already: a repeated delivery job (an outbox re-run) sends nothing and changes nothing; only a replay sends again.
+    if (!isReplay && d.status === 'delivered') return;
     const s = await repo.subscription(k.db, d.subscription_id);
     if (!s) return;
     const body = JSON.stringify(d.payload);
@@ -457,8 +485,8 @@ export function registerWebhooks(k: Kernel): void {
     } catch (e) {
       error = (e as Error).message.slice(0, 300);
     }
-    await repo.recordAttempt(k.db, d.id, { ok: !error, status, error });
-    await appendLog(k, { partnerId: d.partner_id, kind: 'delivery', operation: d.event_type, status: status ?? 0, durationMs: performance.now() - started, detail: { delivery: d.id, attempt: m.attempts, ...(error ? { error } : {}) } });
+    await repo.recordAttempt(k.db, d.id, { ok: !error, status, error, replay: isReplay, lastTry: m.attempts >= DELIVERY_ATTEMPTS });
+    await appendLog(k, { partnerId: d.partner_id, kind: 'delivery', operation: d.event_type, status: status ?? 0, durationMs: performance.now() - started, detail: { delivery: d.id, attempt: m.attempts, ...(isReplay ? { replay: true } : {}), ...(error ? { error } : {}) } });
     // Thrown: the outbox retries with exponential backoff, up to DELIVERY_ATTEMPTS.
     if (error) throw new Error(`webhook ${d.id}: ${error}`);
   });

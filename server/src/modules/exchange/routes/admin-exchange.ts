@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ctxOf } from '../../../kernel/context.js';
 import type { App } from '../../../kernel/http/app.js';
 import type { Kernel } from '../../../kernel/index.js';
-import { deliverySchema, PARTNER_TAG, partnerSchema } from '../http.js';
+import { deliverySchema, idempotencyKeyOf, PARTNER_TAG, partnerSchema, replaySchema } from '../http.js';
 import { adminDeliveryHistory, adminReplay, listPartners, PARTNER_MANAGE, partnerSubscriptions } from '../partner.service.js';
 
 const uuid = (what: string) => z.string().uuid(`Mã ${what} không hợp lệ`);
@@ -63,9 +63,9 @@ export function adminExchangeRoutes(app: App, k: Kernel) {
         summary: 'Gửi lại một sự kiện cho đối tác (cùng mã lần gửi và nội dung, chữ ký mới); ghi nhật ký kiểm toán',
         params: z.object({ id: uuid('lần gửi') }),
         body: z.object({}).strict().optional(),
-        response: { 202: deliverySchema },
+        response: { 202: replaySchema },
       },
     },
-    async (req, reply) => reply.code(202).send(await adminReplay(k, ctxOf(req), req.params.id)),
+    async (req, reply) => reply.code(202).send(await adminReplay(k, ctxOf(req), req.params.id, idempotencyKeyOf(req.headers['idempotency-key']))),
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../../kernel/http/app.js';
+import { errors } from '../../../kernel/errors.js';
 import { authorize } from '../../../kernel/http/access.js';
 import { isoDate } from '../../../kernel/http/schemas.js';
 import type { Kernel } from '../../../kernel/index.js';
@@ -21,7 +22,12 @@ export function exchangeFiguresRoute(app: App, k: Kernel) {
     },
     async (req) => {
       authorize(req.actor, PARTNER_MANAGE);
-      const rows = await partnerFigures(k, new Date(`${req.query.from}T00:00:00+07:00`), new Date(Date.parse(`${req.query.to}T00:00:00+07:00`) + 86_400_000));
+      // Days are Vietnamese days: [from 00:00, the day after `to` 00:00) in UTC+7.
+      const from = new Date(`${req.query.from}T00:00:00+07:00`);
+      const to = new Date(Date.parse(`${req.query.to}T00:00:00+07:00`) + 86_400_000);
+      if (to <= from) throw errors.field('querystring.to', 'range', 'Ngày kết thúc phải không trước ngày bắt đầu');
+      if (to.getTime() - from.getTime() > 366 * 86_400_000) throw errors.field('querystring.to', 'range', 'Khoảng thời gian tối đa 366 ngày');
+      const rows = await partnerFigures(k, from, to);
       return { items: rows.map((r) => ({ partnerId: r.partner_id, kind: r.kind, total: r.total, errors: r.errors, avgMs: Math.round(r.avg_ms * 10) / 10, p95Ms: Math.round(r.p95_ms * 10) / 10 })) };
     },
   );

@@ -73,8 +73,9 @@ export function openDataPagesRoutes(app: App, k: Kernel) {
 <button type="submit">Tìm</button></form>
 ${r.search_facets.tags?.items.length ? html`<p>Chủ đề: ${r.search_facets.tags.items.map((t) => html`<a class="tag" href="${link({ the: t.name, trang: undefined })}">${t.display_name} (${t.count})</a> `)}</p>` : ''}
 <p>${r.count} bộ dữ liệu</p>
-<ul>${r.results.map((p) => html`<li><h2><a href="/du-lieu-mo/${p.name}">${p.title}</a></h2><p>${p.notes}</p><p class="muted">${p.organization.title} · ${p.license_title} · cập nhật ${fmtDate(new Date(p.metadata_modified))} · ${p.resources.map((x) => html`<span class="tag">${x.format}</span> `)}</p></li>`)}</ul>
-${pages > 1 ? html`<nav aria-label="Trang"><p>${req.query.trang > 1 ? html`<a href="${link({ trang: String(req.query.trang - 1) })}">← Trang trước</a> ` : ''}Trang ${req.query.trang}/${pages}${req.query.trang < pages ? html` <a href="${link({ trang: String(req.query.trang + 1) })}">Trang sau →</a>` : ''}</p></nav>` : ''}`;
+<ul>${r.results.map((p) => html`<li><h2><a href="/du-lieu-mo/${p.name}">${p.title}</a></h2><p>${p.notes}</p><p class="muted">${p.organization.title} · ${p.license_title} · cập nhật ${fmtDate(new Date(p.metadata_modified))}</p>
+<p>Tải về: ${p.resources.map((x) => html`<a href="${x.url}" download aria-label="Tải ${x.format} — ${p.title}">${x.format}</a> · `)}DCAT: <a href="/dcat/datasets/${p.name}.ttl" aria-label="DCAT Turtle — ${p.title}">Turtle</a>, <a href="/dcat/datasets/${p.name}.jsonld" aria-label="DCAT JSON-LD — ${p.title}">JSON-LD</a></p></li>`)}</ul>
+${pages > 1 ? html`<nav aria-label="Trang"><p>${req.query.trang > 1 ? html`<a rel="prev" href="${link({ trang: String(req.query.trang - 1) })}">← Trang trước</a> ` : ''}Trang ${req.query.trang}/${pages}${req.query.trang < pages ? html` <a rel="next" href="${link({ trang: String(req.query.trang + 1) })}">Trang sau →</a>` : ''}</p></nav>` : ''}`;
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
@@ -90,6 +91,7 @@ ${pages > 1 ? html`<nav aria-label="Trang"><p>${req.query.trang > 1 ? html`<a hr
         tags: [OPENDATA_TAG],
         summary: 'Trang công khai của một bộ dữ liệu: siêu dữ liệu, xem trước, biểu đồ, tải về (HTML, không cần JavaScript)',
         params: z.object({ id: datasetIdParam }),
+        querystring: z.object({ trang: z.coerce.number().int('Số trang là số nguyên').min(1, 'Số trang từ 1').max(100_000, 'Số trang tối đa 100000').default(1) }).strict(),
         response: { 200: z.string(), 404: z.string() },
       },
     },
@@ -100,7 +102,11 @@ ${pages > 1 ? html`<nav aria-label="Trang"><p>${req.query.trang > 1 ? html`<a hr
         return reply.code(404).type('text/html; charset=utf-8').send(page({ title: 'Không tìm thấy bộ dữ liệu', siteName: SITE, body }));
       }
       const org: CkanOrganization = await organizationOf(k, d.publisher);
-      const preview = d.store_table ? await repo.searchRows(k.db, { table: d.store_table, fields: d.fields, filters: {}, sort: [], limit: PREVIEW_ROWS, offset: 0 }) : [];
+      const previewPages = Math.max(1, Math.ceil(d.row_count / PREVIEW_ROWS));
+      const pageNo = Math.min(req.query.trang, previewPages);
+      const first = (pageNo - 1) * PREVIEW_ROWS;
+      const preview = d.store_table ? await repo.searchRows(k.db, { table: d.store_table, fields: d.fields, filters: {}, sort: [], limit: PREVIEW_ROWS, offset: first }) : [];
+      const previewLink = (n: number) => `/du-lieu-mo/${d.id}?trang=${n}#xem-truoc`;
       const chart = datasetDef(k, d.id)?.chart;
       const sums = chart ? await repo.chartSums(k.db, d.store_table, chart.label, chart.value) : [];
       const labelOf = (id: string) => d.fields.find((f) => f.id === id)?.label ?? id;
@@ -125,10 +131,12 @@ ${row('API', html`<code>/api/3/action/datastore_search?resource_id=${d.id}-csv</
 ${d.fields.map((f) => html`<tr><td><code>${f.id}</code></td><td>${f.label}</td><td>${f.type}</td></tr>`)}
 </tbody></table>
 ${chart && sums.length ? html`<h2>Biểu đồ</h2>${barChart(chart.value ? `${labelOf(chart.value)} theo ${labelOf(chart.label).toLowerCase()}` : `Số dòng theo ${labelOf(chart.label).toLowerCase()}`, sums)}` : ''}
-<h2>Xem trước ${Math.min(PREVIEW_ROWS, d.row_count)} dòng đầu</h2>
-${preview.length ? html`<div style="overflow-x:auto"><table><thead><tr>${d.fields.map((f) => html`<th scope="col">${f.label}</th>`)}</tr></thead><tbody>
+<h2 id="xem-truoc">Xem trước dữ liệu</h2>
+${preview.length ? html`<p>Dòng ${(first + 1).toLocaleString('vi-VN')}–${(first + preview.length).toLocaleString('vi-VN')} trên ${d.row_count.toLocaleString('vi-VN')} dòng.</p>
+<div style="overflow-x:auto"><table><caption>${d.title}: dòng ${first + 1}–${first + preview.length}</caption><thead><tr>${d.fields.map((f) => html`<th scope="col">${f.label}</th>`)}</tr></thead><tbody>
 ${preview.map((r) => html`<tr>${d.fields.map((f) => html`<td>${fmtCell(r[f.id])}</td>`)}</tr>`)}
-</tbody></table></div>` : html`<p>Chưa có dữ liệu.</p>`}`;
+</tbody></table></div>
+${previewPages > 1 ? html`<nav aria-label="Trang xem trước"><p>${pageNo > 1 ? html`<a rel="prev" href="${previewLink(pageNo - 1)}">← ${PREVIEW_ROWS} dòng trước</a> ` : ''}Trang ${pageNo}/${previewPages}${pageNo < previewPages ? html` <a rel="next" href="${previewLink(pageNo + 1)}">${PREVIEW_ROWS} dòng sau →</a>` : ''}</p></nav>` : ''}` : html`<p>Chưa có dữ liệu.</p>`}`;
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
