@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { PDF, rgb } from '@libpdf/core';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { signIn } from './helpers';
 
@@ -79,7 +80,7 @@ test('a joint dossier passes from the commune to the Department of Justice and b
   await admin.getByRole('button', { name: 'Lưu phiên bản mới' }).click();
   await expect(admin.getByRole('status').filter({ hasText: 'Đã lưu phiên bản 1' })).toBeVisible();
   await admin.reload();
-  await expect(admin.getByLabel('Tên bước 1', { exact: true })).toHaveValue('Cho ý kiến về hộ tịch');
+  await expect(admin.getByLabel('Tên bước 1', { exact: true })).toHaveValue('Cho ý kiến về hộ tịch', { timeout: 30_000 });
 
   const citizen = await person(browser, 'congdan@example.vn');
   const { id, code } = await fileDossier(citizen);
@@ -98,6 +99,18 @@ test('a joint dossier passes from the commune to the Department of Justice and b
   // Public tracking says where it is.
   await citizen.goto(`/tra-cuu-ho-so?ma=${encodeURIComponent(code)}`);
   await expect(citizen.getByRole('row', { name: /Đang xử lý tại/ })).toContainText('Sở Tư pháp');
+  // And in the app, on a phone: the agency holding it, each agency's step with its state and deadline, nothing wider than the screen.
+  await citizen.setViewportSize({ width: 390, height: 844 });
+  await citizen.goto(`/tra-cuu/${encodeURIComponent(code)}`);
+  await expect(citizen.getByTestId('tracking-current-agency')).toHaveText('Sở Tư pháp');
+  const steps = citizen.getByTestId('tracking-joint-steps');
+  await expect(steps).toContainText('Cho ý kiến về hộ tịch');
+  await expect(steps).toContainText('Đang xử lý');
+  await expect(steps).toContainText('Hạn của bước:');
+  await expect(citizen.getByRole('heading', { name: 'Các cơ quan giải quyết liên thông' })).toBeVisible();
+  expect(await citizen.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await axe(citizen, '/tra-cuu/:code (joint, phone)');
+  await citizen.setViewportSize({ width: 1280, height: 800 });
 
   // The department finds it in its queue, gives its opinion and sends it back.
   const stp = await person(browser, 'chuyenvien.stp@ninhbinh.gov.vn', true);
@@ -107,6 +120,13 @@ test('a joint dossier passes from the commune to the Department of Justice and b
   await stp.getByRole('link', { name: code }).click();
   await expect(stp.getByTestId('joint-steps')).toContainText('Cho ý kiến về hộ tịch');
   await axe(stp, '/ho-so/:id (joint, other agency)');
+  // The department attaches its own result before finishing its part; the platform signs it with the department's signature.
+  const opinion = PDF.create();
+  opinion.addPage({ size: 'a4' }).drawText('Y KIEN cua So Tu phap ve dang ky ho tich', { x: 72, y: 760, size: 12, color: rgb(0, 0, 0) });
+  await stp.locator('input[type=file]').setInputFiles({ name: 'y-kien-stp.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await opinion.save()) });
+  await stp.getByRole('button', { name: 'Đính kèm kết quả' }).click();
+  await expect(stp.getByText('Đã đính kèm kết quả của cơ quan')).toBeVisible({ timeout: 30_000 });
+  await expect(stp.getByTestId('joint-steps')).toContainText('y-kien-stp.pdf (đã ký số)');
   await act(stp, 'Xong phần việc, trả về nơi tiếp nhận');
   await expect(stp.getByTestId('dossier-state')).toHaveText('Đang giải quyết');
 
@@ -114,6 +134,14 @@ test('a joint dossier passes from the commune to the Department of Justice and b
   await commune.reload();
   await expect(commune.getByTestId('joint-steps')).toContainText('Đã xong, trả về nơi tiếp nhận');
   await expect(commune.getByTestId('current-agency')).toContainText('Ủy ban nhân dân Phường Phủ Lý');
+  // The department's result is among the dossier's results, for the commune and for the applicant.
+  await expect(commune.getByTestId('joint-result')).toHaveText('Kết quả của Sở Tư pháp: y-kien-stp.pdf');
+  await citizen.goto(`/ho-so/${id}`);
+  const mine = citizen.getByTestId('joint-result');
+  await expect(mine).toHaveText('Kết quả của Sở Tư pháp: y-kien-stp.pdf');
+  const download = await citizen.request.get((await mine.getAttribute('href'))!);
+  expect(download.status()).toBe(200);
+  expect((await download.body()).subarray(0, 5).toString()).toBe('%PDF-');
   await act(commune, 'Trình phê duyệt');
   await expect(commune.getByTestId('dossier-state')).toHaveText('Chờ phê duyệt');
 });
