@@ -3,7 +3,8 @@ import { PDF, PdfArray, PdfDict, PdfName, PdfNumber, PdfRef, PdfString } from '@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { findAttr, readSigningCertificateV2 } from './attributes.js';
-import { buildPath, crlStatus, parseCerts, parseCrls, type RevocationStatus } from './chain.js';
+import { buildPath, certFromDer, crlStatus, parseCerts, parseCrls, type RevocationStatus } from './chain.js';
+import { type fetchOcsp, ocspStatus } from './ocsp.js';
 import { pkiErrors } from './errors.js';
 import { describeActive, findActiveContent, openPdf } from './inspect.js';
 import { INDICATION_TEXT, SUB_INDICATION_TEXT, type Indication, type Message, type SubIndication } from './messages.js';
@@ -31,6 +32,12 @@ export interface ValidateOptions {
   /** Validation time; defaults to now. */
   now?: Date;
   maxBytes?: number;
+  /**
+   * Online revocation checking: when no CRL speaks of a signer's certificate and the
+   * certificate names an OCSP responder, ask it (RFC 6960). Off unless given, so the
+   * function stays offline by default; `congso verify` and the validation API turn it on.
+   */
+  ocsp?: { timeoutMs?: number; fetcher?: typeof fetchOcsp };
 }
 
 export interface CertInfo {
@@ -58,7 +65,17 @@ export interface SignatureReport {
   /** The time the checks below refer to: the timestamp's if it is valid and trusted, else the validation time. */
   bestSignatureTime: string;
   chain: { certificates: CertInfo[]; trusted: boolean };
-  revocation: { status: RevocationStatus['status']; revokedAt?: string; reason?: string; crlIssuedAt?: string; source?: string };
+  revocation: {
+    status: RevocationStatus['status'];
+    revokedAt?: string;
+    reason?: string;
+    crlIssuedAt?: string;
+    /** embedded or supplied (a CRL), or ocsp. */
+    source?: string;
+    /** The OCSP responder asked, and when it signed its answer. */
+    responder?: string;
+    producedAt?: string;
+  };
   integrity: { byteRange: number[]; coversWholeDocument: boolean; digestMatches: boolean; signatureValid: boolean };
   modifications: RevisionDiff & { revisionsAfter: number };
   indication: Indication;
@@ -163,7 +180,7 @@ export async function validatePdf(bytes: Uint8Array, opts: ValidateOptions): Pro
   const revisionEnds = sigs.map((s) => s.byteRange[2]! + s.byteRange[3]!);
   const signatures: SignatureReport[] = [];
   for (const [i, s] of sigs.entries()) {
-    signatures.push(await validateOne(bytes, pdf, s, i, { now, roots, supplied, extra: parseCerts(opts.certificates ?? []), laterRevisions: revisionEnds.filter((e) => e > revisionEnds[i]!).length }));
+    signatures.push(await validateOne(bytes, pdf, s, i, { now, roots, supplied, extra: parseCerts(opts.certificates ?? []), laterRevisions: revisionEnds.filter((e) => e > revisionEnds[i]!).length, ocsp: opts.ocsp }));
   }
   return { validationTime: now.toISOString(), documentSize: bytes.length, signatures, documentWarnings };
 }
@@ -174,6 +191,7 @@ interface Ctx {
   supplied: ReturnType<typeof parseCrls>;
   extra: x509.X509Certificate[];
   laterRevisions: number;
+  ocsp?: ValidateOptions['ocsp'];
 }
 
 async function validateOne(bytes: Uint8Array, pdf: PDF, s: FoundSignature, index: number, ctx: Ctx): Promise<SignatureReport> {
@@ -246,7 +264,7 @@ async function validateOne(bytes: Uint8Array, pdf: PDF, s: FoundSignature, index
   const signerPk = sid ? cmsCerts.find((c) => sameIssuerSerial(sid, c)) : undefined;
   if (!signerPk) return fail('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND');
   const signerDer = new Uint8Array(signerPk.toSchema().toBER(false));
-  const signer = new x509.X509Certificate(ab(signerDer));
+  const signer = certFromDer(signerDer);
   report.signer = certInfo(signer);
   if (essAttr) {
     const ids = readSigningCertificateV2(essAttr);
@@ -300,14 +318,34 @@ async function validateOne(bytes: Uint8Array, pdf: PDF, s: FoundSignature, index
 
   // Revocation of the signer's certificate (the issuer's CRL).
   const crls = [...embeddedCrls, ...ctx.supplied];
-  const rev = await crlStatus(signer, path.path[1], crls);
+  const crlRev = await crlStatus(signer, path.path[1], crls);
+  let rev: Pick<RevocationStatus, 'status' | 'revokedAt' | 'reason'> = crlRev;
   report.revocation = {
-    status: rev.status,
-    ...(rev.revokedAt ? { revokedAt: rev.revokedAt.toISOString() } : {}),
-    ...(rev.reason ? { reason: rev.reason } : {}),
-    ...(rev.crlIssuedAt ? { crlIssuedAt: rev.crlIssuedAt.toISOString() } : {}),
-    ...(rev.source ? { source: rev.source } : {}),
+    status: crlRev.status,
+    ...(crlRev.revokedAt ? { revokedAt: crlRev.revokedAt.toISOString() } : {}),
+    ...(crlRev.reason ? { reason: crlRev.reason } : {}),
+    ...(crlRev.crlIssuedAt ? { crlIssuedAt: crlRev.crlIssuedAt.toISOString() } : {}),
+    ...(crlRev.source ? { source: crlRev.source } : {}),
   };
+  // No CRL spoke: the responder the certificate names, if asked to go online.
+  if (rev.status === 'unknown' && ctx.ocsp && path.path[1]) {
+    try {
+      const o = await ocspStatus(signer, path.path[1], { at: ctx.now, ...ctx.ocsp });
+      if (o) {
+        rev = o;
+        report.revocation = {
+          status: o.status,
+          ...(o.revokedAt ? { revokedAt: o.revokedAt.toISOString() } : {}),
+          ...(o.reason ? { reason: o.reason } : {}),
+          source: 'ocsp',
+          responder: o.url,
+          producedAt: o.producedAt.toISOString(),
+        };
+      }
+    } catch (e) {
+      warnings.push({ vi: `Không dùng được câu trả lời OCSP: ${(e as Error).message}`, en: `The OCSP answer cannot be used: ${(e as Error).message}` });
+    }
+  }
 
   // DSS order: format checks (incl. modifications), identification, integrity (above), then X.509 at the best signature time.
   if (report.modifications.kind === 'content') {
@@ -373,7 +411,7 @@ async function checkTimestamp(
     const tsAttrs = new Uint8Array(tsi.signedAttrs.encodedValue.slice(0));
     tsAttrs[0] = 0x31;
     const mdOk = equalBytes(digest(tsHash, eContent), new Uint8Array((tsMd.values[0] as asn1js.OctetString).valueBlock.valueHexView));
-    const tsaX = new x509.X509Certificate(ab(new Uint8Array(tsaPk.toSchema().toBER(false))));
+    const tsaX = certFromDer(new Uint8Array(tsaPk.toSchema().toBER(false)));
     if (!mdOk || !verifySignatureValue(tsaX, tsHash, tsAttrs, new Uint8Array(tsi.signature.valueBlock.valueHexView))) {
       r.problem = 'token signature invalid';
       return { report: r };
