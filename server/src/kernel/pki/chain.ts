@@ -15,13 +15,40 @@ export interface PathResult {
   trusted: boolean;
 }
 
-const fp = (c: x509.X509Certificate) => createHash('sha256').update(Buffer.from(c.rawData)).digest('hex');
+function fp(c: x509.X509Certificate): string {
+  let h = fps.get(c);
+  if (!h) fps.set(c, (h = createHash('sha256').update(Buffer.from(c.rawData)).digest('hex')));
+  return h;
+}
+
+/**
+ * The same few certificates (the CA, the TSA, the signers) come back in every
+ * signature and timestamp of a document, and parsing one (@peculiar/x509) or
+ * checking a signature with WebCrypto is most of what a path costs: both are
+ * remembered by the certificates' bytes, a bounded number of them. Certificates
+ * are immutable values, so sharing one object between reports is safe.
+ */
+const MEMO_MAX = 1000;
+function remember<K, V>(m: Map<K, V>, k: K, v: V): V {
+  if (m.size >= MEMO_MAX) m.clear();
+  m.set(k, v);
+  return v;
+}
+const parsed = new Map<string, x509.X509Certificate>();
+const verified = new Map<string, boolean>();
+const fps = new WeakMap<x509.X509Certificate, string>();
+
+/** `new X509Certificate(der)` (throws alike), parsed once per process for the same bytes. */
+export function certFromDer(d: Uint8Array): x509.X509Certificate {
+  const key = Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('latin1');
+  return parsed.get(key) ?? remember(parsed, key, new x509.X509Certificate(ab(d)));
+}
 
 export function parseCerts(ders: Uint8Array[]): x509.X509Certificate[] {
   const out: x509.X509Certificate[] = [];
   for (const d of ders) {
     try {
-      out.push(new x509.X509Certificate(ab(d)));
+      out.push(certFromDer(d));
     } catch {
       // an unreadable certificate in a pool is ignored; the path will just not use it
     }
@@ -29,13 +56,23 @@ export function parseCerts(ders: Uint8Array[]): x509.X509Certificate[] {
   return out;
 }
 
+/** Whether `signed` (a certificate's or a CRL's DER) verifies with `issuer`'s key, remembered by both. */
+async function checkedOnce(signed: ArrayBuffer, issuer: x509.X509Certificate, check: () => Promise<boolean>): Promise<boolean> {
+  const key = `${createHash('sha256').update(Buffer.from(signed)).digest('hex')}/${fp(issuer)}`;
+  const hit = verified.get(key);
+  if (hit !== undefined) return hit;
+  let ok = false;
+  try {
+    ok = await check();
+  } catch {
+    ok = false;
+  }
+  return remember(verified, key, ok);
+}
+
 async function issuedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
   if (cert.issuer !== issuer.subject) return false;
-  try {
-    return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
-  } catch {
-    return false;
-  }
+  return checkedOnce(cert.rawData, issuer, () => cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }));
 }
 
 export async function buildPath(leaf: x509.X509Certificate, pool: x509.X509Certificate[], roots: x509.X509Certificate[]): Promise<PathResult> {
@@ -78,12 +115,7 @@ export async function crlStatus(
   if (!issuer) return { status: 'unknown' };
   for (const { crl, source } of crls) {
     if (crl.issuer !== issuer.subject) continue;
-    let ok = false;
-    try {
-      ok = await crl.verify({ publicKey: issuer.publicKey });
-    } catch {
-      ok = false;
-    }
+    const ok = await checkedOnce(crl.rawData, issuer, () => crl.verify({ publicKey: issuer.publicKey }));
     if (!ok) continue;
     const entry = crl.findRevoked(cert);
     if (entry) {
