@@ -41,3 +41,10 @@ test("officials' operations-centre pages have no serious accessibility violation
   await signIn(page, 'lanhdao@ninhbinh.gov.vn', { totp: true });
   for (const url of ['/lam-viec/dieu-hanh', '/lam-viec/dieu-hanh?man-hinh=1', '/lam-viec/dieu-hanh?unit=13285', '/lam-viec/dieu-hanh/chuong-trinh', '/lam-viec/dieu-hanh/dti']) await audit(page, url);
 });
+
+// The clerk's registers page (sổ văn bản), on the desktop and the phone.
+test("the clerk's registers page has no serious accessibility violations", async ({ page }) => {
+  test.setTimeout(150_000);
+  await signIn(page, 'vanthu.stp@ninhbinh.gov.vn', { totp: true });
+  await audit(page, '/lam-viec/so-van-ban');
+});
