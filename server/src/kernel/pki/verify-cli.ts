@@ -23,8 +23,9 @@ export const PKI_HELP = `  pki dev-ca --out DIR [--password P]
                         sign a PDF (PAdES) as an incremental update; PKCS#11 PIN from
                         CONGSO_PKCS11_PIN (else asked on the terminal); remote signing
                         credentials from CONGSO_REMOTE_TOKEN / CONGSO_REMOTE_PIN (docs/pki.md)
-  verify FILE.pdf [--trust ca.pem]... [--crl FILE]... [--json]
-                        validate every signature (exit 0 only if all are TOTAL_PASSED)
+  verify FILE.pdf [--trust ca.pem]... [--crl FILE]... [--offline] [--json]
+                        validate every signature (exit 0 only if all are TOTAL_PASSED);
+                        asks a certificate's OCSP responder when no CRL answers, unless --offline
 `;
 
 export function usage(text: string): Error {
@@ -45,7 +46,7 @@ function describe(s: SignatureReport, total: number): string {
     `  Thời gian ký (khai): ${s.claimedSigningTime ?? '—'}`,
     `  Dấu thời gian:     ${s.timestamp ? `${s.timestamp.time} (${s.timestamp.tsa ?? '?'}; ${s.timestamp.valid && s.timestamp.trusted ? 'hợp lệ, tin cậy' : `không dùng được: ${s.timestamp.problem ?? ''}`})` : 'không có'}`,
     `  Chuỗi chứng thư:   ${s.chain.trusted ? 'dẫn tới CA gốc tin cậy' : 'KHÔNG dẫn tới CA gốc tin cậy'} (${s.chain.certificates.length} chứng thư)`,
-    `  Thu hồi:           ${STATUS_VI[s.revocation.status]}${s.revocation.revokedAt ? ` lúc ${s.revocation.revokedAt}` : ''}${s.revocation.source ? ` (CRL ${s.revocation.source === 'embedded' ? 'trong chữ ký' : 'được cung cấp'}, ${s.revocation.crlIssuedAt})` : ''}, xét tại ${s.bestSignatureTime}`,
+    `  Thu hồi:           ${STATUS_VI[s.revocation.status]}${s.revocation.revokedAt ? ` lúc ${s.revocation.revokedAt}` : ''}${s.revocation.source === 'ocsp' ? ` (OCSP ${s.revocation.responder}, trả lời lúc ${s.revocation.producedAt})` : s.revocation.source ? ` (CRL ${s.revocation.source === 'embedded' ? 'trong chữ ký' : 'được cung cấp'}, ${s.revocation.crlIssuedAt})` : ''}, xét tại ${s.bestSignatureTime}`,
     `  Toàn vẹn:          băm ${s.integrity.digestMatches ? 'khớp' : 'KHÔNG khớp'}, chữ ký ${s.integrity.signatureValid ? 'đúng' : 'SAI'}, ${s.integrity.coversWholeDocument ? 'phủ toàn bộ tệp' : `có ${s.modifications.revisionsAfter} lần ký/sửa sau`}`,
     `  Thay đổi sau ký:   ${CHANGE_VI[s.modifications.kind]}${s.modifications.pagesChanged.length ? ` (trang ${s.modifications.pagesChanged.join(', ')})` : ''}`,
   ];
@@ -63,13 +64,14 @@ export async function verify(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { trust: { type: 'string', multiple: true, default: [] }, crl: { type: 'string', multiple: true, default: [] }, json: { type: 'boolean', default: false } },
+    options: { trust: { type: 'string', multiple: true, default: [] }, crl: { type: 'string', multiple: true, default: [] }, json: { type: 'boolean', default: false }, offline: { type: 'boolean', default: false } },
   });
   const file = positionals[0];
-  if (!file) throw usage('verify FILE.pdf [--trust ca.pem] [--crl FILE] [--json]');
+  if (!file) throw usage('verify FILE.pdf [--trust ca.pem] [--crl FILE] [--offline] [--json]');
   const trustRoots = values.trust!.flatMap((f) => fromPemOrDer(readFileSync(f), 'CERTIFICATE'));
   const crls = values.crl!.flatMap((f) => fromPemOrDer(readFileSync(f), 'X509 CRL'));
-  const report = await validatePdf(readFileSync(file), { trustRoots, crls });
+  // Online by default: a certificate naming an OCSP responder is asked when no CRL answers.
+  const report = await validatePdf(readFileSync(file), { trustRoots, crls, ...(values.offline ? {} : { ocsp: {} }) });
   process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(file, report));
   return report.signatures.every((s) => s.indication === 'TOTAL_PASSED') ? 0 : 1;
 }

@@ -58,6 +58,8 @@ async function refreshDevCrl(root: string): Promise<void> {
 export interface TrustMaterial {
   trustRoots: Uint8Array[];
   crls: Uint8Array[];
+  /** Online: a certificate that names an OCSP responder is asked when no CRL answers. */
+  ocsp: { timeoutMs: number };
 }
 
 export async function trustMaterial(k: Kernel): Promise<TrustMaterial> {
@@ -66,7 +68,7 @@ export async function trustMaterial(k: Kernel): Promise<TrustMaterial> {
   const trustRoots = filesIn(path.join(root, 'trust'), /\.(pem|der|crt|cer)$/i).flatMap((f) => fromPemOrDer(readFileSync(f), 'CERTIFICATE'));
   if (!trustRoots.length) throw documentsErrors.noTrust(path.join(root, 'trust'));
   const crls = filesIn(path.join(root, 'crl'), /\.(pem|der|crl)$/i).flatMap((f) => fromPemOrDer(readFileSync(f), 'X509 CRL'));
-  return { trustRoots, crls };
+  return { trustRoots, crls, ocsp: { timeoutMs: 5000 } };
 }
 
 /** Open PKCS#11 sessions, one per agency key, kept for the life of the process (HSM sessions are meant to last). */
