@@ -663,6 +663,10 @@ describe('public open-data pages parsed: browse, search, page, preview (table an
       const d = parseHtml(page.body);
       noScript(d);
       expect(byTag(d, 'table').length, b).toBeGreaterThanOrEqual(2);
+      // A chart on every page: the dataset's own, or the rows counted by its first text column (the programme indicators declare none).
+      const chart = byTag(d, 'svg');
+      expect(chart, b).toHaveLength(1);
+      expect(byTag(chart[0]!, 'title')[0]!.text.length, b).toBeGreaterThan(10);
     }
   });
 });

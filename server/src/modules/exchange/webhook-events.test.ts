@@ -275,6 +275,7 @@ describe('acknowledgements and replays: one effect each', () => {
   // acknowledgement endpoint. What a partner can repeat is the replay request (POST /api/exchange/v1/deliveries/{id}/replay).
   let answeredId: string;
   let publishedId: string;
+  let usedKey: string;
   const sentTo = (id: string) => received.filter((x) => x.headers['x-congso-delivery'] === id).length;
   const history = async (type: string) => (await asPartner(accessToken, 'GET', `/api/exchange/v1/subscriptions/${subs[type]!.id}/deliveries`)).json().items as Json[];
   const replayAs = (t: string, id: string, idemKey?: string) =>
@@ -290,6 +291,7 @@ describe('acknowledgements and replays: one effect each', () => {
     const before = (await history('petition.answered'))[0]!;
     const sent = sentTo(answeredId);
     const key = `replay-${randomUUID()}`;
+    usedKey = key;
     const first = await replayAs(accessToken, answeredId, key);
     expect(first.statusCode, first.body).toBe(202);
     expect(first.json()).toMatchObject({ id: answeredId, queued: true, duplicate: false, replayPending: true, replays: before.replays + 1 });
@@ -385,7 +387,8 @@ describe('acknowledgements and replays: one effect each', () => {
     await env.k.outbox.drain();
     const sent = sentTo(answeredId);
     const before = (await history('petition.answered'))[0]!;
-    const theirs = await replayAs(t, answeredId, `steal-${randomUUID()}`);
+    // The very key the owner used: keys are per partner, so this is not a repeat of the owner's request.
+    const theirs = await replayAs(t, answeredId, usedKey);
     const none = await replayAs(t, randomUUID());
     expect(theirs.statusCode).toBe(404);
     expect(none.statusCode).toBe(404);

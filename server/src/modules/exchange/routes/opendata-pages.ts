@@ -107,7 +107,9 @@ ${pages > 1 ? html`<nav aria-label="Trang"><p>${req.query.trang > 1 ? html`<a re
       const first = (pageNo - 1) * PREVIEW_ROWS;
       const preview = d.store_table ? await repo.searchRows(k.db, { table: d.store_table, fields: d.fields, filters: {}, sort: [], limit: PREVIEW_ROWS, offset: first }) : [];
       const previewLink = (n: number) => `/du-lieu-mo/${d.id}?trang=${n}#xem-truoc`;
-      const chart = datasetDef(k, d.id)?.chart;
+      // The dataset's own chart, or else the number of rows by its first text column (a sum of an arbitrary number column could mean nothing).
+      const firstText = d.fields.find((f) => f.type === 'text');
+      const chart = datasetDef(k, d.id)?.chart ?? (firstText ? { label: firstText.id, value: undefined } : undefined);
       const sums = chart ? await repo.chartSums(k.db, d.store_table, chart.label, chart.value) : [];
       const labelOf = (id: string) => d.fields.find((f) => f.id === id)?.label ?? id;
       const licence = LICENCES[d.licence_id as LicenceId];
