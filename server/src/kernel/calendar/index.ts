@@ -28,7 +28,18 @@ export class Calendar {
     private readonly audit: AuditLog,
   ) {}
 
+  /** The calendar a transaction already loaded: one version check per transaction, not per use. */
+  private readonly inTx = new WeakMap<object, WorkCalendar>();
+
   async load(ex: Executor = this.db): Promise<WorkCalendar> {
+    const seen = ex.isTransaction ? this.inTx.get(ex) : undefined;
+    if (seen) return seen;
+    const cal = await this.loadChecked(ex);
+    if (ex.isTransaction) this.inTx.set(ex, cal);
+    return cal;
+  }
+
+  private async loadChecked(ex: Executor): Promise<WorkCalendar> {
     const v = await repo.version(ex);
     if (this.cached && this.cached.version === v) return this.cached.cal;
     // Reading the version first is what makes this safe: data newer than `v`
@@ -61,6 +72,7 @@ export class Calendar {
   async setDay(tx: Tx, ctx: Ctx, day: CalendarDay): Promise<CalendarDay> {
     const before = await repo.findDay(tx, day.date, true);
     await repo.upsertDay(tx, day);
+    this.inTx.delete(tx);
     await this.audit.record(tx, ctx, { action: 'system.calendar.day.set', entity: 'calendar_day', entityId: day.date, before: before ?? null, after: day });
     return day;
   }
@@ -70,6 +82,7 @@ export class Calendar {
     const before = await repo.findDay(tx, date, true);
     if (!before) throw errors.notFound(ctx.lang === 'en' ? `calendar day ${date}` : `ngày ${date} trong lịch làm việc`);
     await repo.deleteDay(tx, date);
+    this.inTx.delete(tx);
     await this.audit.record(tx, ctx, { action: 'system.calendar.day.delete', entity: 'calendar_day', entityId: date, before, after: null });
   }
 
@@ -81,6 +94,7 @@ export class Calendar {
       throw errors.validation(problems.map((p) => ({ field: `body.${p.field}`, rule: 'order', message: p.message })));
     }
     await repo.saveSettings(tx, after);
+    this.inTx.delete(tx);
     await this.audit.record(tx, ctx, { action: 'system.calendar.settings.update', entity: 'calendar_settings', entityId: 'settings', before, after });
     return after;
   }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import { type Generated, sql } from 'kysely';
+import { type Generated, type Insertable, sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { Db, Executor } from '../db/index.js';
+import { beforeCommit, type Db, type Executor } from '../db/index.js';
 
 /**
  * Transactional outbox and job runner. `enqueue` writes a row in the caller's
@@ -88,6 +88,19 @@ interface Lane {
   subscribers: string[];
 }
 
+type OutboxRow = Insertable<OutboxTable>;
+
+async function insertOutbox(ex: Executor, rows: OutboxRow[]): Promise<void> {
+  if (!rows.length) return;
+  // In the order written (a subscriber sees its entries in that order); a second entry with a
+  // key already written, here or before, is ignored (entries without a key never conflict).
+  const keys = new Set<string>();
+  const once = rows.filter((r) => !r.dedupe_key || (!keys.has(r.dedupe_key) && !!keys.add(r.dedupe_key)));
+  const q = ex.insertInto('outbox').values(once);
+  if (keys.size) await q.onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+  else await q.execute();
+}
+
 /** `a.b.*` matches `a.b.c` and `a.b.c.d`; `*` matches everything; anything else matches itself. */
 export function topicMatches(pattern: string, topic: string): boolean {
   if (pattern === '*') return true;
@@ -167,42 +180,60 @@ export class Outbox {
   }
 
   /**
-   * Publishes an event in `tx`: one entry per matching subscriber, written in one
-   * statement, visible only if `tx` commits. With no subscriber nothing is written.
+   * Publishes an event in `tx`: one entry per matching subscriber, visible only if `tx`
+   * commits. With no subscriber nothing is written.
    */
   async publish(tx: Executor, topic: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
     const subs = this.subscribers(topic);
     if (!subs.length) return;
     const runAt = opts.runAt ?? (opts.delayMs ? new Date(Date.now() + opts.delayMs) : undefined);
     const body = JSON.stringify(payload ?? {});
-    const q = tx.insertInto('outbox').values(
-      subs.map((subscriber) => ({
-        topic,
-        subscriber,
-        payload: body,
-        ...(runAt ? { run_at: runAt } : {}),
-        ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
-        dedupe_key: opts.dedupeKey ? `${opts.dedupeKey}>${subscriber}` : null,
-        request_id: opts.requestId ?? null,
-      })),
-    );
-    if (opts.dedupeKey) await q.onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
-    else await q.execute();
+    await this.write(tx, subs.map((subscriber) => ({
+      topic,
+      subscriber,
+      payload: body,
+      ...(runAt ? { run_at: runAt } : {}),
+      ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
+      dedupe_key: opts.dedupeKey ? `${opts.dedupeKey}>${subscriber}` : null,
+      request_id: opts.requestId ?? null,
+    })));
   }
 
   /** Writes an entry in `tx`: it becomes visible to workers only if `tx` commits. */
   async enqueue(tx: Executor, topic: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
     const runAt = opts.runAt ?? (opts.delayMs ? new Date(Date.now() + opts.delayMs) : undefined);
-    const q = tx.insertInto('outbox').values({
+    await this.write(tx, [{
       topic,
       payload: JSON.stringify(payload ?? {}),
       ...(runAt ? { run_at: runAt } : {}),
       ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
       dedupe_key: opts.dedupeKey ?? null,
       request_id: opts.requestId ?? null,
+    }]);
+  }
+
+  private pending = new WeakMap<object, OutboxRow[]>();
+
+  /**
+   * The entries of one transaction (opened by `transaction()`) go in one statement at its end,
+   * like the audit entries: a submission that publishes two events and queues two sweeps makes
+   * one round trip, not four. Entries keep the order they were written in. Outside a transaction
+   * opened by `transaction()` the entries are written at once.
+   */
+  private async write(tx: Executor, rows: OutboxRow[]): Promise<void> {
+    if (!tx.isTransaction) return insertOutbox(tx, rows);
+    const queued = this.pending.get(tx);
+    if (queued) {
+      queued.push(...rows);
+      return;
+    }
+    const batch = [...rows];
+    this.pending.set(tx, batch);
+    await beforeCommit(tx, async () => {
+      // Entries written by later commit hooks start a new batch.
+      this.pending.delete(tx);
+      await insertOutbox(tx, batch);
     });
-    if (opts.dedupeKey) await q.onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
-    else await q.execute();
   }
 
   /**

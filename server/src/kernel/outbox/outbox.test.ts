@@ -29,6 +29,29 @@ describe('outbox', () => {
     expect(done.map((d) => d.payload)).toEqual([{ n: 1 }]);
   });
 
+  it('writes the entries of a transaction in one statement at its end, in the order written, once per dedupe key', async () => {
+    const ob = new Outbox(env.k.db);
+    ob.subscribe('t.batch.*', 'batch-sub', async () => undefined);
+    const notYet: string[] = [];
+    await transaction(env.k.db, async (tx) => {
+      await ob.publish(tx, 't.batch.a', { n: 1 });
+      await ob.enqueue(tx, 't.batch-job', { n: 2 }, { dedupeKey: 't.batch-job:1' });
+      await ob.enqueue(tx, 't.batch-job', { n: 3 }, { dedupeKey: 't.batch-job:1' });
+      await ob.publish(tx, 't.batch.b', { n: 4 });
+      // Nothing is written before the end of the transaction.
+      const seen = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE topic LIKE 't.batch%'`.execute(tx);
+      notYet.push(`before commit: ${seen.rows[0]!.n}`);
+    });
+    const rows = await sql<{ topic: string; payload: { n: number } }>`SELECT topic, payload FROM outbox WHERE topic LIKE 't.batch%' ORDER BY id`.execute(env.k.db);
+    expect(notYet).toEqual(['before commit: 0']);
+    expect(rows.rows.map((r) => `${r.topic}:${r.payload.n}`)).toEqual(['t.batch.a:1', 't.batch-job:2', 't.batch.b:4']);
+    // A key written by an earlier transaction is still honoured.
+    await transaction(env.k.db, (tx) => ob.enqueue(tx, 't.batch-job', { n: 5 }, { dedupeKey: 't.batch-job:1' }));
+    const again = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE topic = 't.batch-job'`.execute(env.k.db);
+    expect(again.rows[0]!.n).toBe(1);
+    await sql`DELETE FROM outbox WHERE topic LIKE 't.batch%'`.execute(env.k.db);
+  });
+
   it('retries with backoff, then keeps a dead letter that an administrator can retry', async () => {
     const ob = new Outbox(env.k.db);
     ob.backoffBaseMs = 5;

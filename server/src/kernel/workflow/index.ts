@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type AuditLog, canonical } from '../audit/index.js';
 import type { Calendar, Duration, WorkCalendar } from '../calendar/index.js';
 import type { Ctx } from '../context.js';
-import { beforeCommit, type Db, type Executor, transaction, type Tx } from '../db/index.js';
+import { type Db, type Executor, transaction, type Tx } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { Actor } from '../http/access.js';
 import type { Outbox } from '../outbox/index.js';
@@ -105,6 +105,13 @@ export interface ActOptions {
   expectedVersion?: number;
 }
 
+/** The clock an action started (entering a state with a duration): its step and due time. */
+export interface StartedClock {
+  step: string;
+  dueAt: Date;
+  warnAt: Date | null;
+}
+
 /** A clock's warning or breach, as queued by the sweep. */
 export interface SlaEvent {
   caseId: string;
@@ -181,6 +188,13 @@ function clockView(r: repo.ClockRow): ClockView {
   };
 }
 
+/**
+ * Views of rows a module read itself, together with its own (one round trip for a page that
+ * shows a case with its log and clocks): the rows as `case_file`, `case_action` and `case_clock` hold them.
+ */
+export { view as caseViewOf, actionView as actionViewOf, clockView as clockViewOf };
+export type { CaseRow, ActionRow, ClockRow } from './workflow.repo.js';
+
 const hashOf = (v: unknown) => createHash('sha256').update(canonical(v)).digest('hex');
 
 function checkKey(key: string): void {
@@ -255,7 +269,7 @@ export class CaseEngine {
   }
 
   /** Opens a case in its initial state. A retry with the same key returns the same case. */
-  async start(tx: Tx, ctx: Ctx, input: StartInput): Promise<{ case: CaseView; replayed: boolean }> {
+  async start(tx: Tx, ctx: Ctx, input: StartInput): Promise<{ case: CaseView; replayed: boolean; started?: StartedClock }> {
     const code = this.types.get(input.type);
     if (!code) throw workflowErrors.unknownType(input.type);
     checkKey(input.idempotencyKey);
@@ -266,9 +280,8 @@ export class CaseEngine {
       if (prior.request_hash !== hash || prior.action !== START_ACTION) throw errors.idempotencyMismatch();
       return { case: view((await repo.getCase(tx, prior.case_id))!), replayed: true };
     };
-    const prior = await repo.findActionByKey(tx, input.type, input.idempotencyKey);
-    if (prior) return replay(prior);
-
+    // No look-up of the key first: the insert below refuses a taken key (ON CONFLICT DO NOTHING,
+    // waiting for a concurrent retry to commit) and the retry then reads the first answer.
     let pinned = await this.currentDefinition(tx, input.type, key);
     if (pinned.version === 0 && input.defaultDefinition) {
       const problems = definitionProblems(input.defaultDefinition);
@@ -285,15 +298,14 @@ export class CaseEngine {
       payload: { data }, at, idempotency_key: input.idempotencyKey, request_hash: hash, request_id: ctx.requestId ?? null,
     });
     if (!inserted) return replay((await repo.findActionByKey(tx, input.type, input.idempotencyKey))!);
-    await repo.insertCase(tx, {
+    const c = view(await repo.insertCase(tx, {
       id, type: input.type, state: def.initial, unit_path: input.unitPath ?? null, agency_id: input.agencyId ?? null,
       definition: def, definition_key: key, definition_version: pinned.version,
       created_by_kind: actor?.kind ?? null, created_by_id: actor?.id ?? null, data, created_at: at, updated_at: at,
-    });
-    const c = view((await repo.getCase(tx, id))!);
-    await this.moveClocks(tx, c, null, def.initial, at);
+    }));
+    const started = await this.moveClocks(tx, c, null, def.initial, at);
     await this.record(tx, ctx, c, actionView(inserted), null);
-    return { case: c, replayed: false };
+    return { case: c, replayed: false, started };
   }
 
   /**
@@ -305,7 +317,7 @@ export class CaseEngine {
    */
   async act(
     tx: Tx, ctx: Ctx, caseId: string, action: string, payload: Record<string, unknown> = {}, opts: ActOptions,
-  ): Promise<{ case: CaseView; action: CaseActionView; replayed: boolean }> {
+  ): Promise<{ case: CaseView; action: CaseActionView; replayed: boolean; started?: StartedClock }> {
     checkKey(opts.idempotencyKey);
     const hash = hashOf({ caseId, action, payload });
     // Without an expected version, concurrent actions on one case queue on its row.
@@ -345,9 +357,9 @@ export class CaseEngine {
     // The key was taken by another case of this type.
     if (!inserted) throw errors.idempotencyMismatch();
     const after = view(moved);
-    await this.moveClocks(tx, after, row.state, a.to, at);
+    const started = await this.moveClocks(tx, after, row.state, a.to, at);
     await this.record(tx, ctx, after, actionView(inserted), { state: row.state, version: row.version });
-    return { case: after, action: actionView(inserted), replayed: false };
+    return { case: after, action: actionView(inserted), replayed: false, started };
   }
 
   /**
@@ -410,8 +422,11 @@ export class CaseEngine {
     );
   }
 
-  /** Starts, pauses, resumes and stops the case's clocks on a move from `from` to `to`. */
-  private async moveClocks(tx: Tx, c: CaseView, from: string | null, to: string, at: Date): Promise<void> {
+  /**
+   * Starts, pauses, resumes and stops the case's clocks on a move from `from` to `to`;
+   * returns the clock it started, if any (so callers need not read it back).
+   */
+  private async moveClocks(tx: Tx, c: CaseView, from: string | null, to: string, at: Date): Promise<StartedClock | undefined> {
     const def = c.definition;
     const open = from === null ? [] : await repo.openClocks(tx, c.id);
     let cal: WorkCalendar | null = null;
@@ -445,16 +460,17 @@ export class CaseEngine {
         case_id: c.id, step: to, duration, started_at: at, counting_from: appt.countingStartsAt, due_at: appt.dueAt, warn_at: warn,
       });
       await this.scheduleSweep(tx, warn);
+      return { step: to, dueAt: appt.dueAt, warnAt: warn };
     }
+    return undefined;
   }
 
   /** Queues a sweep at `at` (rounded up to the minute); one queued sweep per minute whoever asks. */
   async scheduleSweep(ex: Executor, at: Date): Promise<void> {
     const slot = sweepSlot(at);
-    // Concurrent cases share a minute's sweep: queue it last, so they wait on each other's key only while committing.
-    await beforeCommit(ex, () =>
-      this.deps.outbox.enqueue(ex, SWEEP_TOPIC, { at: slot.toISOString() }, { runAt: slot, dedupeKey: `${SWEEP_TOPIC}:${slot.toISOString()}` }),
-    );
+    // Concurrent cases share a minute's sweep: the outbox writes a transaction's entries at its end,
+    // so they wait on each other's key only while committing.
+    await this.deps.outbox.enqueue(ex, SWEEP_TOPIC, { at: slot.toISOString() }, { runAt: slot, dedupeKey: `${SWEEP_TOPIC}:${slot.toISOString()}` });
   }
 
   /**

@@ -80,11 +80,13 @@ export async function getCase(ex: Executor, id: string, lock = false): Promise<C
   return (await q.executeTakeFirst()) as CaseRow | undefined;
 }
 
-export async function insertCase(ex: Executor, row: Omit<CaseFileTable, 'version' | 'escalation_level'>): Promise<void> {
-  await ex
+/** Inserts a case and returns it as stored (defaults included), without reading it again. */
+export async function insertCase(ex: Executor, row: Omit<CaseFileTable, 'version' | 'escalation_level'>): Promise<CaseRow> {
+  return (await ex
     .insertInto('case_file')
     .values({ ...row, definition: JSON.stringify(row.definition), data: JSON.stringify(row.data) })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow()) as CaseRow;
 }
 
 /** Moves the case on if nobody else did since `version`; undefined when the version is stale. */
