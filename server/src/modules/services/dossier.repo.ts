@@ -1,6 +1,7 @@
 import { type Expression, type ExpressionBuilder, type Generated, type SqlBool, sql } from 'kysely';
 import type { Database, Executor } from '../../kernel/db/index.js';
 import type { Scope } from '../../kernel/http/access.js';
+import type { ActionRow, CaseRow, ClockRow } from '../../kernel/workflow/index.js';
 
 /** All SQL of dossiers and drafts. Tables: server/migrations/0041_services_dossiers.sql. */
 
@@ -223,6 +224,22 @@ export async function nextCounter(db: Executor, owner: string, day: string): Pro
   return r.rows[0]!.n;
 }
 
+/**
+ * The next number of the day for `owner` with the owner's code pattern, in one statement on the
+ * autonomous connection (the counter commits on its own; see `nextCounter`).
+ */
+export async function nextNumbered(db: Executor, owner: string, day: string): Promise<{ n: number; ident: string | null; pattern: string }> {
+  const r = await sql<{ n: number; ident: string | null; pattern: string }>`
+    WITH c AS (
+      INSERT INTO dossier_counter (owner, day, n) VALUES (${owner}, ${day}, 1)
+      ON CONFLICT (owner, day) DO UPDATE SET n = dossier_counter.n + 1
+      RETURNING n)
+    SELECT c.n, own.ident, coalesce(own.pattern, def.pattern, '{ma}-{yyMMdd}-{n:4}') AS pattern
+      FROM c LEFT JOIN dossier_code_pattern own ON own.owner = ${owner}
+             LEFT JOIN dossier_code_pattern def ON def.owner = '*'`.execute(db);
+  return r.rows[0]!;
+}
+
 // ——— Dossiers ———
 
 export type DossierInsert = Omit<DossierTable, 'supplement_count' | 'paper_result' | 'paid_online' | 'extended_to' | 'created_at' | 'applicant' | 'forms'> & { applicant: Applicant; forms: Record<string, unknown> };
@@ -232,6 +249,27 @@ export async function insertDossier(db: Executor, d: DossierInsert): Promise<voi
     .insertInto('dossier')
     .values({ ...d, applicant: JSON.stringify(d.applicant), forms: JSON.stringify(d.forms) })
     .execute();
+}
+
+/**
+ * A submission's writes in one statement: the dossier row, its files, and the draft marked
+ * submitted. (Foreign keys are checked at the end of the statement, when all three are in.)
+ */
+export async function insertSubmitted(db: Executor, d: DossierInsert, files: { fileId: string; component: string }[], draftId: string): Promise<void> {
+  const fileRows = files.length
+    ? sql`, f AS (INSERT INTO dossier_file (dossier_id, file_id, component, kind)
+                  SELECT ${d.id}, x.file_id, x.component, 'component' FROM unnest(${files.map((f) => f.fileId)}::uuid[], ${files.map((f) => f.component)}::text[]) AS x(file_id, component)
+                  ON CONFLICT DO NOTHING)`
+    : sql``;
+  await sql`
+    WITH ins AS (
+      INSERT INTO dossier (id, code, procedure_code, procedure_version, procedure_name, agency_id, unit_path, handler_name, owner_id, applicant, channel,
+                           forms, fee_total, submitted_at, received_at, due_at, finished_at, returned_at, result_file_id, rating, rating_reason, rated_at,
+                           sector_code, full_online)
+      VALUES (${d.id}, ${d.code}, ${d.procedure_code}, ${d.procedure_version}, ${d.procedure_name}, ${d.agency_id}, ${d.unit_path}, ${d.handler_name},
+              ${d.owner_id}, ${JSON.stringify(d.applicant)}, ${d.channel}, ${JSON.stringify(d.forms)}, ${d.fee_total}, ${d.submitted_at}, ${d.received_at},
+              ${d.due_at}, ${d.finished_at}, ${d.returned_at}, ${d.result_file_id}, ${d.rating}, ${d.rating_reason}, ${d.rated_at}, ${d.sector_code}, ${d.full_online}))${fileRows}
+    UPDATE dossier_draft SET dossier_id = ${d.id}, updated_at = ${new Date()} WHERE id = ${draftId}`.execute(db);
 }
 
 export async function setCode(db: Executor, id: string, code: string): Promise<void> {
@@ -303,21 +341,57 @@ export async function dossier(db: Executor, id: string): Promise<DossierRow | un
   return (await base(db).where('d.id', '=', id).executeTakeFirst()) as DossierRow | undefined;
 }
 
+/** A dossier with its case, action log, clocks and files, in one statement (what its page shows). */
+export async function dossierBundle(db: Executor, id: string): Promise<{ row: DossierRow; caseRow: CaseRow; actions: ActionRow[]; clocks: ClockRow[]; files: AttachedFile[] } | undefined> {
+  const r = await sql<DossierRow & { case_row: Record<string, unknown>; actions: Record<string, unknown>[]; clocks: Record<string, unknown>[]; files: Record<string, unknown>[] }>`
+    SELECT d.*, c.state, c.version, c.data->>'assigneeId' AS assignee_id, to_jsonb(c) AS case_row,
+           coalesce((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.seq) FROM case_action a WHERE a.case_id = d.id), '[]') AS actions,
+           coalesce((SELECT jsonb_agg(to_jsonb(k) ORDER BY k.started_at, k.id) FROM case_clock k WHERE k.case_id = d.id), '[]') AS clocks,
+           coalesce((SELECT jsonb_agg(jsonb_build_object('file_id', f.file_id, 'component', f.component, 'kind', f.kind, 'original_name', r.original_name,
+                                                         'mime', r.mime, 'size', r.size, 'sha256', r.sha256, 'added_at', f.added_at) ORDER BY f.added_at)
+                       FROM dossier_file f JOIN file_ref r ON r.id = f.file_id WHERE f.dossier_id = d.id), '[]') AS files
+      FROM dossier d JOIN case_file c ON c.id = d.id
+     WHERE d.id = ${id}`.execute(db);
+  const x = r.rows[0];
+  if (!x) return undefined;
+  const { case_row, actions, clocks, files, ...row } = x;
+  // jsonb gives timestamps as ISO strings: back to Dates, as the driver gives them.
+  const dates = <T>(o: Record<string, unknown>, keys: string[]) => {
+    for (const key of keys) if (typeof o[key] === 'string') o[key] = new Date(o[key] as string);
+    return o as T;
+  };
+  return {
+    row: row as DossierRow,
+    caseRow: dates<CaseRow>(case_row, ['created_at', 'updated_at']),
+    actions: actions.map((a) => dates<ActionRow>(a, ['at'])),
+    clocks: clocks.map((c) => dates<ClockRow>(c, ['started_at', 'counting_from', 'due_at', 'warn_at', 'paused_at', 'warned_at', 'breached_at', 'stopped_at'])),
+    files: files.map((f) => dates<AttachedFile>(f, ['added_at'])),
+  };
+}
+
 export async function dossierByCode(db: Executor, code: string): Promise<DossierRow | undefined> {
   return (await base(db).where('d.code', '=', code).executeTakeFirst()) as DossierRow | undefined;
 }
 
-export async function updateDossier(
-  db: Executor,
-  id: string,
-  patch: Partial<Pick<DossierTable, 'received_at' | 'due_at' | 'finished_at' | 'returned_at' | 'result_file_id' | 'rating' | 'rating_reason' | 'rated_at'>> & { paper_result?: boolean; extended_to?: Date; supplementInc?: boolean },
-): Promise<void> {
+type DossierPatch = Partial<Pick<DossierTable, 'received_at' | 'due_at' | 'finished_at' | 'returned_at' | 'result_file_id' | 'rating' | 'rating_reason' | 'rated_at'>> & { paper_result?: boolean; extended_to?: Date; supplementInc?: boolean };
+
+function update(db: Executor, id: string, patch: DossierPatch) {
   const { supplementInc, ...rest } = patch;
-  await db
+  return db
     .updateTable('dossier')
     .set((eb) => ({ ...rest, ...(supplementInc ? { supplement_count: eb('supplement_count', '+', 1) } : {}) }))
-    .where('id', '=', id)
-    .execute();
+    .where('id', '=', id);
+}
+
+export async function updateDossier(db: Executor, id: string, patch: DossierPatch): Promise<void> {
+  await update(db, id, patch).execute();
+}
+
+/** The dossier's own columns as they are after the update (no case state: that is `dossier`). */
+export type DossierColumns = Omit<DossierRow, 'state' | 'version' | 'assignee_id'>;
+
+export async function updateDossierReturning(db: Executor, id: string, patch: DossierPatch): Promise<DossierColumns> {
+  return (await update(db, id, patch).returningAll().executeTakeFirstOrThrow()) as DossierColumns;
 }
 
 export interface DossierFilter {
@@ -426,27 +500,63 @@ export interface RollupKey {
 const STRIPE = sql<number>`(pg_backend_pid() % 16)::smallint`;
 
 export async function bumpRollup(db: Executor, key: RollupKey, inc: Partial<Record<RollupCounter, number>>): Promise<void> {
-  const cols = ROLLUP_COUNTERS.filter((c) => inc[c]);
-  if (!cols.length) return;
-  const values = Object.fromEntries(cols.map((c) => [c, inc[c]!]));
-  await db
-    .insertInto('dossier_rollup')
-    .values({ day: key.day, unit_path: key.unitPath, agency_key: key.agencyKey, sector_code: key.sector, stripe: STRIPE, ...values })
-    .onConflict((oc) =>
-      oc.columns(['day', 'unit_path', 'agency_key', 'sector_code', 'stripe']).doUpdateSet((eb) =>
-        Object.fromEntries(cols.map((c) => [c, eb(eb.ref(`dossier_rollup.${c}`), '+', eb.ref(`excluded.${c}`))])),
-      ),
-    )
-    .execute();
-  await db
-    .insertInto('dossier_rollup_month')
-    .values({ month: `${key.day.slice(0, 7)}-01`, unit_path: key.unitPath, agency_key: key.agencyKey, stripe: STRIPE, ...values })
-    .onConflict((oc) =>
-      oc.columns(['month', 'unit_path', 'agency_key', 'stripe']).doUpdateSet((eb) =>
-        Object.fromEntries(cols.map((c) => [c, eb(eb.ref(`dossier_rollup_month.${c}`), '+', eb.ref(`excluded.${c}`))])),
-      ),
-    )
-    .execute();
+  await bumpCounts(db, [{ key, inc }], []);
+}
+
+/**
+ * Adds to the daily and monthly rollups and to the open-by-appointment-day counts in one
+ * statement. Rows are written in key order, so two transactions never take them in opposite orders.
+ */
+export async function bumpCounts(
+  db: Executor,
+  rollups: { key: RollupKey; inc: Partial<Record<RollupCounter, number>> }[],
+  openDue: { dueDay: string; unitPath: string; agencyKey: string; n: number }[],
+): Promise<void> {
+  const days = new Map<string, { key: RollupKey; inc: Record<RollupCounter, number> }>();
+  const months = new Map<string, { key: RollupKey; inc: Record<RollupCounter, number> }>();
+  const add = (m: typeof days, k: string, key: RollupKey, inc: Partial<Record<RollupCounter, number>>) => {
+    let e = m.get(k);
+    if (!e) m.set(k, (e = { key, inc: Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, 0])) as Record<RollupCounter, number> }));
+    for (const c of ROLLUP_COUNTERS) e.inc[c] += inc[c] ?? 0;
+  };
+  for (const r of rollups) {
+    if (!ROLLUP_COUNTERS.some((c) => r.inc[c])) continue;
+    const month = `${r.key.day.slice(0, 7)}-01`;
+    add(days, JSON.stringify([r.key.day, r.key.unitPath, r.key.agencyKey, r.key.sector]), r.key, r.inc);
+    add(months, JSON.stringify([month, r.key.unitPath, r.key.agencyKey]), { ...r.key, day: month }, r.inc);
+  }
+  const due = new Map<string, { dueDay: string; unitPath: string; agencyKey: string; n: number }>();
+  for (const o of openDue) {
+    const k = JSON.stringify([o.dueDay, o.unitPath, o.agencyKey]);
+    const e = due.get(k);
+    if (e) e.n += o.n;
+    else due.set(k, { ...o });
+  }
+  const sorted = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  const parts: ReturnType<typeof sql>[] = [];
+  const cols = sql.join(ROLLUP_COUNTERS.map((c) => sql.ref(c)));
+  const addAll = (t: string) => sql.join(ROLLUP_COUNTERS.map((c) => sql`${sql.ref(c)} = ${sql.ref(`${t}.${c}`)} + excluded.${sql.ref(c)}`));
+  const vals = (inc: Record<RollupCounter, number>) => sql.join(ROLLUP_COUNTERS.map((c) => sql`${inc[c]}::bigint`));
+  const dueRows = sorted(due).filter((o) => o.n !== 0);
+  if (dueRows.length) {
+    parts.push(sql`INSERT INTO dossier_open_by_due (due_day, unit_path, agency_key, stripe, n)
+      VALUES ${sql.join(dueRows.map((o) => sql`(${o.dueDay}::date, ${o.unitPath}, ${o.agencyKey}, ${STRIPE}, ${o.n})`))}
+      ON CONFLICT (due_day, unit_path, agency_key, stripe) DO UPDATE SET n = dossier_open_by_due.n + excluded.n`);
+  }
+  const dayRows = sorted(days);
+  if (dayRows.length) {
+    parts.push(sql`INSERT INTO dossier_rollup (day, unit_path, agency_key, sector_code, stripe, ${cols})
+      VALUES ${sql.join(dayRows.map((r) => sql`(${r.key.day}::date, ${r.key.unitPath}, ${r.key.agencyKey}, ${r.key.sector}, ${STRIPE}, ${vals(r.inc)})`))}
+      ON CONFLICT (day, unit_path, agency_key, sector_code, stripe) DO UPDATE SET ${addAll('dossier_rollup')}`);
+    parts.push(sql`INSERT INTO dossier_rollup_month (month, unit_path, agency_key, stripe, ${cols})
+      VALUES ${sql.join(sorted(months).map((r) => sql`(${r.key.day}::date, ${r.key.unitPath}, ${r.key.agencyKey}, ${STRIPE}, ${vals(r.inc)})`))}
+      ON CONFLICT (month, unit_path, agency_key, stripe) DO UPDATE SET ${addAll('dossier_rollup_month')}`);
+  }
+  if (!parts.length) return;
+  // Data-modifying CTEs, all run to completion in the one statement.
+  const last = parts.pop()!;
+  if (!parts.length) await last.execute(db);
+  else await sql`WITH ${sql.join(parts.map((p, i) => sql`${sql.raw(`w${i}`)} AS (${p})`))} ${last}`.execute(db);
 }
 
 export interface IndexScope {
@@ -499,11 +609,7 @@ export async function rollupSums(db: Executor, from: string, to: string, s: Inde
 
 /** Moves an open dossier in or out of the count of open dossiers by appointment day. */
 export async function bumpOpenDue(db: Executor, dueDay: string, unitPath: string, agencyKey: string, n: 1 | -1): Promise<void> {
-  await db
-    .insertInto('dossier_open_by_due')
-    .values({ due_day: dueDay, unit_path: unitPath, agency_key: agencyKey, stripe: STRIPE, n })
-    .onConflict((oc) => oc.columns(['due_day', 'unit_path', 'agency_key', 'stripe']).doUpdateSet((eb) => ({ n: eb(eb.ref('dossier_open_by_due.n'), '+', eb.ref('excluded.n')) })))
-    .execute();
+  await bumpCounts(db, [], [{ dueDay, unitPath, agencyKey, n }]);
 }
 
 /**

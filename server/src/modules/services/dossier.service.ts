@@ -5,6 +5,7 @@ import { type Actor, can, scopesFor } from '../../kernel/http/access.js';
 import { idempotent } from '../../kernel/idempotency.js';
 import type { Kernel } from '../../kernel/index.js';
 import { label } from '../../kernel/workflow/definition.js';
+import { actionViewOf, caseViewOf, clockViewOf } from '../../kernel/workflow/index.js';
 import { accountsFor, findAccountId, getAccount } from '../identity/index.js';
 import { signAsAgency } from '../documents/index.js';
 import { findUnitByCode, getAgency, getAgencyByCode } from '../org/index.js';
@@ -123,6 +124,9 @@ function summary(r: DossierRow, now: Date, current: DossierSummary['currentAgenc
   };
 }
 
+/** A dossier's own columns, as read or as just written (without the case's state). */
+type KnownDossier = repo.DossierColumns;
+
 // ——— Access ———
 
 function scopeOf(r: Pick<DossierRow, 'unit_path' | 'agency_id'>) {
@@ -132,7 +136,11 @@ function scopeOf(r: Pick<DossierRow, 'unit_path' | 'agency_id'>) {
 /** The dossier if the actor may read it: its applicant, or an official whose scope covers it. */
 async function readable(ex: Executor, ctx: Ctx, id: string): Promise<DossierRow> {
   if (!ctx.actor) throw errors.unauthenticated();
-  const r = /^[0-9a-f-]{36}$/.test(id) ? await repo.dossier(ex, id) : undefined;
+  return mayRead(ex, ctx, id, /^[0-9a-f-]{36}$/.test(id) ? await repo.dossier(ex, id) : undefined);
+}
+
+async function mayRead(ex: Executor, ctx: Ctx, id: string, r: DossierRow | undefined): Promise<DossierRow> {
+  if (!ctx.actor) throw errors.unauthenticated();
   // Another citizen's dossier is as absent as one that does not exist.
   if (!r || (isPublic(ctx.actor) && r.owner_id !== ctx.actor.id)) throw servicesErrors.dossierNotFound();
   if (!isPublic(ctx.actor) && r.owner_id !== ctx.actor.id && !can(ctx.actor, READ, scopeOf(r)) && !(await readsAsJointAgency(ex, ctx.actor, id, READ))) {
@@ -148,10 +156,26 @@ async function ownDraft(ex: Executor, ctx: Ctx, id: string, lock = false): Promi
   return d;
 }
 
-async function procedureOf(ex: Executor, code: string, version?: number): Promise<{ p: Procedure; version: number }> {
+/**
+ * Versions of procedures already read, per kernel. A version is never changed once written (a
+ * change is a new version), so a (code, version) pair needs no invalidation; bounded in size.
+ */
+const versionsRead = new WeakMap<Kernel, Map<string, { p: Procedure; version: number }>>();
+const MAX_VERSIONS_KEPT = 2000;
+
+async function procedureOf(ex: Executor, code: string, version?: number, k?: Kernel): Promise<{ p: Procedure; version: number }> {
+  let kept = k && version !== undefined ? versionsRead.get(k) : undefined;
+  if (k && version !== undefined && !kept) versionsRead.set(k, (kept = new Map()));
+  const hit = kept?.get(`${code}\n${version}`);
+  if (hit) return hit;
   const r = await catalogue.procedureVersion(ex, code, version);
   if (!r) throw version ? new AppError('SERVICES_PROCEDURE_VERSION_NOT_FOUND', { code, version }) : new AppError('SERVICES_PROCEDURE_NOT_FOUND', { code });
-  return { p: r.data, version: r.version };
+  const out = { p: r.data, version: r.version };
+  if (kept) {
+    if (kept.size >= MAX_VERSIONS_KEPT) kept.clear();
+    kept.set(`${code}\n${version}`, out);
+  }
+  return out;
 }
 
 // ——— Drafts ———
@@ -321,10 +345,10 @@ export const CODE_RE = /^[0-9A-Za-z][0-9A-Za-z.\-_/]{3,60}$/;
  * that rolls back after taking its number leaves a gap in the day's numbers (codes identify
  * dossiers; nothing requires them gap-free).
  */
-export async function nextCode(k: Kernel, tx: Tx, owner: string, at: Date): Promise<string> {
-  const { ident, pattern } = await repo.codePattern(tx, owner);
+export async function nextCode(k: Kernel, _tx: Tx, owner: string, at: Date): Promise<string> {
   const day = new Date(at.getTime() + TZ_OFFSET_MS).toISOString().slice(0, 10);
-  const n = await repo.nextCounter(k.dbHandle.autonomous, owner, day);
+  // The number and the office's pattern in one statement (the pattern read as committed).
+  const { n, ident, pattern } = await repo.nextNumbered(k.dbHandle.autonomous, owner, day);
   return formatCode(pattern, ident ?? owner, at, n);
 }
 
@@ -407,7 +431,7 @@ export async function submitDraft(k: Kernel, ctx: Ctx, draftId: string, input: S
     idempotent(tx, { scope: `services.dossier.submit:${actor.id}`, key, request: { draftId, channel } }, async () => {
       const d = await ownDraft(tx, ctx, draftId, true);
       if (d.dossier_id) throw servicesErrors.draftSubmitted();
-      const { p, version } = await procedureOf(tx, d.procedure_code, d.procedure_version);
+      const { p, version } = await procedureOf(tx, d.procedure_code, d.procedure_version, k);
       if (!official && !p.methods.includes('online')) throw servicesErrors.notOnline(p.code);
       const files = await repo.draftFiles(tx, d.id);
       const forms = Object.fromEntries(Object.entries(d.forms ?? {}).map(([c, v]) => [c, cleanForm(v)]));
@@ -429,6 +453,13 @@ export async function submitDraft(k: Kernel, ctx: Ctx, draftId: string, input: S
         name: String(d.applicant.name).trim(), idNumber: d.applicant.idNumber ?? null, phone: d.applicant.phone ?? null,
         email: d.applicant.email ?? null, address: d.applicant.address ?? null,
       };
+      // The day's number, on the autonomous connection (it commits on its own, so it holds no
+      // lock through this transaction), asked now and awaited below: its round trip overlaps
+      // the case's. Everything that can refuse the submission (validation, the handler) is
+      // checked above; a failure after this point leaves a gap in the day's numbers, which codes
+      // allow (they identify dossiers; nothing requires them gap-free).
+      const coded = nextCode(k, tx, handler!.owner, at);
+      coded.catch(() => undefined);
       // A desk filing belongs to the applicant's account when they have one.
       const owner = official ? (applicant.idNumber ? await findAccountId(k, applicant.idNumber) : null) : actor.id;
       const started = await k.workflow.start(tx, ctx, {
@@ -437,26 +468,26 @@ export async function submitDraft(k: Kernel, ctx: Ctx, draftId: string, input: S
         idempotencyKey: `submit:${key}`, definitionKey: p.code, defaultDefinition: definitionFor(p.timeLimit, p.name),
       });
       const id = started.case.id;
-      await repo.insertDossier(tx, {
-        // The code comes last (below): the day's counter row is then locked only while committing.
-        id, code: id, procedure_code: p.code, procedure_version: version, procedure_name: p.name,
+      const code = await coded;
+      const row: repo.DossierInsert = {
+        id, code, procedure_code: p.code, procedure_version: version, procedure_name: p.name,
         agency_id: handler!.agencyId, unit_path: handler!.unitPath, handler_name: handler!.name, owner_id: owner, applicant, channel, forms,
         fee_total: p.fees.reduce((s, f) => s + f.amount, 0), submitted_at: at, received_at: null, due_at: null, finished_at: null,
         returned_at: null, result_file_id: null, rating: null, rating_reason: null, rated_at: null,
         sector_code: p.sector.code, full_online: p.onlineLevel === 'full',
-      });
-      await repo.addDossierFiles(tx, id, files.map((f) => ({ fileId: f.file_id, component: f.component, kind: 'component' as const })));
-      await repo.markDraftSubmitted(tx, d.id, id);
-      if (official) await actOn(k, tx, ctx, id, 'receive', {}, `receive:${key}`, undefined, { notify: false });
-      // The code is taken in the transaction's last step, after the rollups and the other
-      // end-of-transaction work: a failure after it (which leaves a gap in the day's numbers) is
-      // then as unlikely as it can be.
-      await beforeCommit(tx, async () => {
-        const code = await nextCode(k, tx, handler!.owner, at);
-        await repo.setCode(tx, id, code);
-        await k.audit.record(tx, ctx, { action: 'services.dossier.submit', entity: 'dossier', entityId: id, after: { code, procedure: p.code, version, channel } });
-        await notifyApplicant(k, tx, ctx, id, official ? 'receive' : 'submitted');
-      });
+      };
+      // Dossier row, its files and the draft marked submitted: one statement.
+      await repo.insertSubmitted(tx, row, files.map((f) => ({ fileId: f.file_id, component: f.component })), d.id);
+      const fresh: KnownDossier = { ...row, forms: forms as KnownDossier['forms'], supplement_count: 0, paper_result: false, paid_online: false, extended_to: null };
+      let seq = started.case.version;
+      let known = fresh;
+      if (official) {
+        const received = await actOn(k, tx, ctx, id, 'receive', {}, `receive:${key}`, undefined, { notify: false, before: fresh });
+        seq = received.action.seq;
+        known = received.dossier ?? fresh;
+      }
+      await k.audit.record(tx, ctx, { action: 'services.dossier.submit', entity: 'dossier', entityId: id, after: { code, procedure: p.code, version, channel } });
+      await notifyApplicant(k, tx, ctx, id, official ? 'receive' : 'submitted', { row: known, seq });
       return { id };
     }),
   );
@@ -477,29 +508,32 @@ export interface ActPayload {
 
 /** Takes an action in `tx` and keeps the dossier's dates in step with the case's clocks. */
 async function actOn(
-  k: Kernel, tx: Tx, ctx: Ctx, id: string, action: DossierAction, payload: ActPayload, key: string, expectedVersion?: number, opts: { notify?: boolean } = {},
-) {
+  k: Kernel, tx: Tx, ctx: Ctx, id: string, action: DossierAction, payload: ActPayload, key: string, expectedVersion?: number,
+  opts: { notify?: boolean; before?: KnownDossier } = {},
+): Promise<Awaited<ReturnType<Kernel['workflow']['act']>> & { dossier?: KnownDossier }> {
   const r = await k.workflow.act(tx, ctx, id, action, payload as Record<string, unknown>, { idempotencyKey: key, expectedVersion });
   if (r.replayed) return r;
   const at = r.action.at;
-  const clock = async () => (await k.workflow.clocks(id, tx)).find((c) => c.step === 'processing' && !c.stoppedAt);
+  // The processing clock: the one this action started, else read it.
+  const clock = async () => (r.started?.step === 'processing' ? r.started : (await k.workflow.clocks(id, tx)).find((c) => c.step === 'processing' && !c.stoppedAt));
   // Open and counting (not waiting for the applicant) before this action: it leaves the open-by-appointment count.
-  const before = await repo.dossier(tx, id);
+  // (A submission passes the row it has just written.)
+  const before: KnownDossier | undefined = opts.before ?? (await repo.dossier(tx, id));
   const counted = before && before.due_at && !before.finished_at && ['processing', 'joint', 'reviewing'].includes(r.action.fromState ?? '');
   if (counted && !['assign', 'process', 'send_back', 'extend', 'transfer', 'joint_pass', 'joint_complete', 'joint_return'].includes(action)) await openDue(tx, before, -1);
   if (isJointAction(action) || (action === 'withdraw' && r.action.fromState === 'joint')) {
-    await afterJointAction(k, tx, before!, r.case, action, { at, seq: r.action.seq, payload: r.action.payload });
+    await afterJointAction(k, tx, opts.before ? (await repo.dossier(tx, id))! : (before as DossierRow), r.case, action, { at, seq: r.action.seq, payload: r.action.payload });
   }
   switch (action) {
     case 'receive': {
-      await repo.updateDossier(tx, id, { received_at: at, due_at: (await clock())?.dueAt ?? null });
-      const d = (await repo.dossier(tx, id))!;
+      const d = await repo.updateDossierReturning(tx, id, { received_at: at, due_at: (await clock())?.dueAt ?? null });
       await openDue(tx, d, 1);
       const online = d.channel === 'online' ? 1 : 0;
       await bump(tx, rollupKey(d, at), {
         received: 1, received_online: online, full_online_total: d.full_online ? 1 : 0, full_online_online: d.full_online ? online : 0,
       });
-      break;
+      if (opts.notify !== false) await notifyApplicant(k, tx, ctx, id, action);
+      return { ...r, dossier: d };
     }
     case 'supplement':
       await repo.updateDossier(tx, id, { supplementInc: true });
@@ -658,19 +692,45 @@ export async function registerXlsx(k: Kernel, ctx: Ctx, from: string, to: string
 /** A Vietnamese calendar day (YYYY-MM-DD) of an instant. */
 export const vnDay = (at: Date) => new Date(at.getTime() + TZ_OFFSET_MS).toISOString().slice(0, 10);
 
-/** Rollup rows are shared by every dossier of a day and office: updated last, so their lock is held only while committing. */
+/** What a transaction adds to the rollups and open-by-appointment counts, written in one statement at its end. */
+interface Counts {
+  rollups: Parameters<typeof repo.bumpCounts>[1];
+  openDue: Parameters<typeof repo.bumpCounts>[2];
+}
+const countsOf = new WeakMap<Tx, Counts>();
+
+/**
+ * Rollup rows are shared by every dossier of a day and office: updated last, so their lock is
+ * held only while committing, and all of a transaction's increments go in one statement.
+ */
+function count(tx: Tx, add: (c: Counts) => void): Promise<void> {
+  const queued = countsOf.get(tx);
+  if (queued) {
+    add(queued);
+    return Promise.resolve();
+  }
+  const c: Counts = { rollups: [], openDue: [] };
+  add(c);
+  countsOf.set(tx, c);
+  return beforeCommit(tx, () => {
+    // Counts added by later commit hooks start a new statement.
+    countsOf.delete(tx);
+    return repo.bumpCounts(tx, c.rollups, c.openDue);
+  });
+}
+
 function bump(tx: Tx, key: repo.RollupKey, inc: Parameters<typeof repo.bumpRollup>[2]): Promise<void> {
-  return beforeCommit(tx, () => repo.bumpRollup(tx, key, inc));
+  return count(tx, (c) => c.rollups.push({ key, inc }));
 }
 
 /** Counts an open dossier in (+1) or out (−1) of its appointment day, at the end of the transaction. */
-function openDue(tx: Tx, d: DossierRow, n: 1 | -1): Promise<void> {
+function openDue(tx: Tx, d: KnownDossier, n: 1 | -1): Promise<void> {
   if (!d.due_at) return Promise.resolve();
   const day = vnDay(d.due_at);
-  return beforeCommit(tx, () => repo.bumpOpenDue(tx, day, d.unit_path, d.agency_id ?? '', n));
+  return count(tx, (c) => c.openDue.push({ dueDay: day, unitPath: d.unit_path, agencyKey: d.agency_id ?? '', n }));
 }
 
-function rollupKey(d: DossierRow, at: Date): repo.RollupKey {
+function rollupKey(d: KnownDossier, at: Date): repo.RollupKey {
   return { day: vnDay(at), unitPath: d.unit_path, agencyKey: d.agency_id ?? '', sector: d.sector_code };
 }
 
@@ -713,10 +773,13 @@ async function countFinished(k: Kernel, tx: Tx, id: string, at: Date): Promise<v
 // ——— Reading ———
 
 export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db): Promise<DossierView> {
-  const r = await readable(ex, ctx, id);
-  const c = (await k.workflow.get(id, ex))!;
+  if (!ctx.actor) throw errors.unauthenticated();
+  // The dossier, its case, log, clocks and files in one round trip.
+  const b = /^[0-9a-f-]{36}$/.test(id) ? await repo.dossierBundle(ex, id) : undefined;
+  const r = await mayRead(ex, ctx, id, b?.row);
+  const c = caseViewOf(b!.caseRow);
   const now = new Date();
-  const history = await k.workflow.history(id, ex);
+  const history = b!.actions.map(actionViewOf);
   const joint = await jointView(ex, c, id, now);
   const meaningful = jointFilter(joint);
   return {
@@ -724,7 +787,7 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
     joint,
     applicant: r.applicant,
     forms: r.forms,
-    files: (await repo.dossierFiles(ex, id)).map(fileView),
+    files: b!.files.map(fileView),
     feeTotal: Number(r.fee_total),
     returnedAt: r.returned_at,
     extendedTo: r.extended_to,
@@ -738,7 +801,7 @@ export async function view(k: Kernel, ctx: Ctx, id: string, ex: Executor = k.db)
       toLabel: stateLabel(h.toState), actor: h.actor.name, at: h.at,
       payload: h.action === 'start' ? {} : h.payload,
     })),
-    clocks: (await k.workflow.clocks(id, ex)).map((cl) => ({ step: cl.step, dueAt: cl.dueAt, pausedAt: cl.pausedAt, stoppedAt: cl.stoppedAt, breachedAt: cl.breachedAt })),
+    clocks: b!.clocks.map(clockViewOf).map((cl) => ({ step: cl.step, dueAt: cl.dueAt, pausedAt: cl.pausedAt, stoppedAt: cl.stoppedAt, breachedAt: cl.breachedAt })),
   };
 }
 
@@ -843,14 +906,15 @@ const SUBJECTS: Record<string, string> = {
  * Tells the applicant what changed, through the outbox in the same transaction.
  * Email today; SMS and Zalo are further channels behind this one function.
  */
-async function notifyApplicant(k: Kernel, tx: Tx, ctx: Ctx, id: string, what: string): Promise<void> {
-  const r = await repo.dossier(tx, id);
+async function notifyApplicant(k: Kernel, tx: Tx, ctx: Ctx, id: string, what: string, known?: { row: KnownDossier; seq: number }): Promise<void> {
+  // A submission passes the row it wrote and its last action's number (its payload is empty).
+  const r: KnownDossier | undefined = known?.row ?? (await repo.dossier(tx, id));
   const to = r?.applicant.email ?? (r?.owner_id ? (await getAccount(k, r.owner_id))?.email : null);
   const phone = r?.applicant.phone ?? null;
   if (!r || (!to && !phone)) return;
   const url = `${k.config.publicUrl}/tra-cuu/${encodeURIComponent(r.code)}`;
   const due = r.due_at ? new Date(r.due_at.getTime() + TZ_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ') : null;
-  const last = (await k.workflow.history(id, tx)).at(-1);
+  const last: { seq: number; payload: Record<string, unknown> } | undefined = known ? { seq: known.seq, payload: {} } : (await k.workflow.history(id, tx)).at(-1);
   const detail = what === 'extend'
     ? `Chúng tôi thành thật xin lỗi vì chưa trả kết quả đúng hẹn. Lý do: ${(last?.payload.reason as string | undefined) ?? ''}\nNgày hẹn trả mới: ${(last?.payload.newDate as string | undefined)?.split('-').reverse().join('/') ?? ''}.`
     : what === 'supplement' || what === 'refuse' || what === 'stop'
