@@ -106,7 +106,7 @@ export default async function docSearch() {
         JOIN (SELECT ord AS ix, code, name FROM unnest(${arr(TYPES.map((t) => t[0]!))}, ${arr(TYPES.map((t) => t[1]!))}) WITH ORDINALITY u(code, name, ord)) t ON t.ix = g.type_ix`.execute(db);
     await sql`ALTER TABLE document ENABLE TRIGGER document_search_touch`.execute(db);
     const t1 = performance.now();
-    // Bulk load: the search indexes are built once after the rows, not row by row (same definitions as 0066/0068).
+    // Bulk load: the search indexes are built once after the rows, not row by row (same definitions as 0066/0069).
     await sql`DROP INDEX document_search_gin`.execute(db);
     await sql`DROP INDEX document_search_recent`.execute(db);
     // The PDF's text: 8–20 sentences, a name and a place, as pdftotext would give it (about 1–2 KB).
@@ -120,7 +120,7 @@ export default async function docSearch() {
         FROM document d`.execute(db);
     const t2 = performance.now();
     await sql`SET maintenance_work_mem = '512MB'`.execute(db);
-    await sql`CREATE INDEX document_search_gin ON document_search USING gin (search, created_at)`.execute(db);
+    await sql`CREATE INDEX document_search_gin ON document_search USING gin (search, created_day)`.execute(db);
     await sql`CREATE INDEX document_search_recent ON document_search (created_at)`.execute(db);
     await sql`VACUUM ANALYZE document`.execute(db);
     await sql`VACUUM ANALYZE document_search`.execute(db);

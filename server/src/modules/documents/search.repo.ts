@@ -14,7 +14,7 @@ import type { Direction, DocumentRow } from './document.repo.js';
  *   so scope and span are checked without the document;
  * - the first page is ranked within a bounded window: the SEARCH_WINDOW newest
  *   matches of the last 30 days, else of the last year, else of all time — each
- *   span one scan of the GIN index over (search, created_at) (0068), which skips
+ *   span one scan of the GIN index over (search, created_day) (0068/0069), which skips
  *   to the span's rows in a common word's posting list, reading only its matches —
  *   ranked on the metadata (weight A: number, summary, issuer, signer), then
  *   the newest. A rare word's matches are all ranked;
@@ -120,11 +120,14 @@ export async function list(ex: Executor, f: ListFilter): Promise<{ rows: ListRow
       : sql``;
 
   // The window of the newest matches in a span of days (null: all), and how many matches the
-  // span holds. Each span is one scan of the GIN index over (search, created_at) (0068), reading only its own matches.
+  // span holds. Each span is one scan of the GIN index over (search, created_day) (0069), reading only its own matches.
   // The window is ranked on the metadata vector (small, in line): matches in the number,
   // summary, issuer or signer first, then the newest.
   const page = async (db: Executor, days: number | null) => {
-    const since = days === null ? sql`true` : sql`s.created_at >= now() - make_interval(days => ${days})`;
+    const since =
+      days === null
+        ? sql`true`
+        : sql`s.created_at >= now() - make_interval(days => ${days}) AND s.created_day >= floor(extract(epoch FROM now() - make_interval(days => ${days})) / 86400)::int`;
     // Ranked after the window is cut (300 ranks, not one per match in the span), and only the
     // page's documents are read (not the window's).
     const r = await sql<ListRow & { hits: number; in_span: number }>`
