@@ -122,7 +122,7 @@ test('the overdue deep link opens the incoming tab with only overdue documents',
   await expect(page.getByRole('link', { name: new RegExp(summaries[0]) })).toBeVisible();
   await expect(page.getByRole('link', { name: new RegExp(summaries[1]) })).toHaveCount(0);
   // The switch off: the whole incoming queue again, both documents listed.
-  await page.getByText('Chỉ văn bản quá hạn xử lý').click();
+  await page.getByTestId('doc-overdue').click();
   await expect(page.getByLabel('Chỉ văn bản quá hạn xử lý')).not.toBeChecked();
   await expect(page).not.toHaveURL(/overdue=1/);
   await expect(page.getByRole('link', { name: new RegExp(summaries[1]) })).toBeVisible();
