@@ -94,6 +94,8 @@ describe('the lists behind the petition figures', () => {
     await expectListsMatch(province, '&unit=13285');
     await expectListsMatch(province, '');
     await expectListsMatch(province, '&unit=14329');
+    // An agency's level: the reports routed to it.
+    await expectListsMatch(province, '&agency=STP');
   });
 
   it('lists nothing of another commune to a commune leader, and refuses bad filters with the field named', async () => {
