@@ -40,5 +40,10 @@ export const deliverySchema = z.object({
 /** The answer to a replay request: the delivery, whether this request queued a send, and whether it repeated an earlier request (same Idempotency-Key). */
 export const replaySchema = deliverySchema.extend({ queued: z.boolean(), duplicate: z.boolean() });
 
+/** An optional Idempotency-Key header (documented in the OpenAPI document; other headers pass untouched). */
+export const replayHeaders = z.looseObject({
+  'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'Khóa chống lặp (Idempotency-Key) gồm 8–128 ký tự chữ, số, dấu chấm, gạch').optional(),
+});
+
 /** The optional Idempotency-Key of a request, checked by the kernel's idempotency store (8–128 characters). */
 export const idempotencyKeyOf = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h) || undefined;

@@ -315,6 +315,7 @@ describe('acknowledgements and replays: one effect each', () => {
     const bad = await replayAs(accessToken, answeredId, 'x');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0]).toMatchObject({ field: 'headers.idempotency-key' });
+    expect(bad.json().errors[0].message).toContain('Khóa chống lặp');
     await env.k.outbox.drain();
     expect(sentTo(answeredId)).toBe(sent + 1);
     expect(sentTo(publishedId)).toBe(1);

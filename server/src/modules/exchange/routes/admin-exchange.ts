@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ctxOf } from '../../../kernel/context.js';
 import type { App } from '../../../kernel/http/app.js';
 import type { Kernel } from '../../../kernel/index.js';
-import { deliverySchema, idempotencyKeyOf, PARTNER_TAG, partnerSchema, replaySchema } from '../http.js';
+import { deliverySchema, idempotencyKeyOf, PARTNER_TAG, partnerSchema, replayHeaders, replaySchema } from '../http.js';
 import { adminDeliveryHistory, adminReplay, listPartners, PARTNER_MANAGE, partnerSubscriptions } from '../partner.service.js';
 
 const uuid = (what: string) => z.string().uuid(`Mã ${what} không hợp lệ`);
@@ -62,6 +62,7 @@ export function adminExchangeRoutes(app: App, k: Kernel) {
         tags: [PARTNER_TAG],
         summary: 'Gửi lại một sự kiện cho đối tác (cùng mã lần gửi và nội dung, chữ ký mới); ghi nhật ký kiểm toán',
         params: z.object({ id: uuid('lần gửi') }),
+        headers: replayHeaders,
         body: z.object({}).strict().optional(),
         response: { 202: replaySchema },
       },

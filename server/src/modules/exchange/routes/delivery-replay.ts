@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../../kernel/http/app.js';
 import type { Kernel } from '../../../kernel/index.js';
-import { idempotencyKeyOf, PARTNER_TAG, replaySchema } from '../http.js';
+import { idempotencyKeyOf, PARTNER_TAG, replayHeaders, replaySchema } from '../http.js';
 import { partnerCall, replay } from '../partner.service.js';
 
 export function deliveryReplayRoute(app: App, k: Kernel) {
@@ -14,6 +14,7 @@ export function deliveryReplayRoute(app: App, k: Kernel) {
         summary: 'API đối tác: gửi lại một sự kiện (cùng mã lần gửi và nội dung, dấu thời gian và chữ ký mới); yêu cầu lặp lại (cùng Idempotency-Key, hoặc khi một lần gửi lại đang chờ) không gửi thêm',
         security: [{ bearer: [] }],
         params: z.object({ id: z.string().uuid('Mã lần gửi không hợp lệ') }),
+        headers: replayHeaders,
         body: z.object({}).strict(),
         response: { 202: replaySchema },
       },
