@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -194,6 +194,36 @@ describe('remote signing (CSC, confirmation on the phone)', () => {
     expect((await post(otherLeader, `/api/documents/${id}/sign/remote`, {})).status).toBe(404);
     const waiting = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM doc_sign_request WHERE document_id = ${id}`.execute(env.k.db)).rows[0]!.n;
     expect(waiting).toBe(0);
+  });
+});
+
+describe('remote signing configured in DATA_DIR/pki/remote.json', () => {
+  it('a service that refuses the platform (wrong token) fails the request with a clear message; the document stays approved', async () => {
+    const id = await approvedDocument('Quyết định ký từ xa bị dịch vụ từ chối');
+    const url = (await devRemote.service!).url;
+    const file = path.join(pkiRoot(env.k), 'remote.json');
+    writeFileSync(file, JSON.stringify({ url, token: 'sai-ma-truy-cap', name: 'Dịch vụ thử', timeoutSeconds: 30, credentials: { 'giamdoc.stp@ninhbinh.gov.vn': 'giamdoc.stp@ninhbinh.gov.vn' } }));
+    try {
+      expect((await call(director, 'GET', '/api/documents/signing/options')).body.remote).toEqual({ service: 'Dịch vụ thử', timeoutSeconds: 30 });
+      // Nobody else has a credential there: told so, nothing written.
+      const other = await approvedDocument('Quyết định của người không có chứng thư từ xa');
+      const chairman = await login(env.app, 'lanhdao@ninhbinh.gov.vn');
+      const none = await post(chairman, `/api/documents/${other}/sign/remote`, {});
+      expect([403, 404, 409]).toContain(none.status);
+      const start = await post(director, `/api/documents/${id}/sign/remote`, {});
+      expect(start.status).toBe(202);
+      const done = await poll(director, start.body.id);
+      expect(done.state).toBe('failed');
+      expect(done.error.code).toBe('PKI_REMOTE_SIGNER_AUTH');
+      expect(done.error.message.length).toBeGreaterThan(5);
+      expect((await call(director, 'GET', `/api/documents/${id}`)).body.state).toBe('approved');
+      // The failed request does not block a new one.
+      writeFileSync(file, 'not json');
+      expect((await call(director, 'GET', '/api/documents/signing/options')).body.remote).toBeNull();
+      expect((await post(director, `/api/documents/${id}/sign/remote`, {})).body.code).toBe('DOCUMENTS_NO_REMOTE');
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
 

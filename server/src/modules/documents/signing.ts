@@ -158,7 +158,13 @@ export async function closeDevRemote(): Promise<void> {
 async function remoteConfig(k: Kernel): Promise<RemoteConfig | null> {
   const file = path.join(pkiRoot(k), 'remote.json');
   if (existsSync(file)) {
-    const c = JSON.parse(readFileSync(file, 'utf8')) as Partial<RemoteConfig>;
+    let c: Partial<RemoteConfig>;
+    try {
+      c = JSON.parse(readFileSync(file, 'utf8')) as Partial<RemoteConfig>;
+    } catch (err) {
+      k.log.error({ err, file }, 'remote signing: remote.json is not JSON');
+      return null;
+    }
     if (!c.url || !c.credentials) return null;
     return { url: c.url, token: c.token ?? '', name: c.name ?? 'Dịch vụ ký số từ xa', timeoutSeconds: c.timeoutSeconds ?? 120, credentials: c.credentials };
   }
