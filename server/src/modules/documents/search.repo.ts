@@ -13,7 +13,7 @@ import type { Direction, DocumentRow } from './document.repo.js';
  * - the search row carries the document's time, agency, unit and direction,
  *   so scope and span are checked without the document;
  * - the first page is ranked within a bounded window: the SEARCH_WINDOW newest
- *   matches of the last 30 days, else of the last year, else of all time — each
+ *   matches of the last 30 days, else of 120 days, else of the last year, else of all time — each
  *   span one scan of the GIN index over (search, created_day) (0068/0069), which skips
  *   to the span's rows in a common word's posting list, reading only its matches —
  *   ranked on the metadata (weight A: number, summary, issuer, signer), then
@@ -150,10 +150,12 @@ export async function list(ex: Executor, f: ListFilter): Promise<{ rows: ListRow
     };
   };
 
-  // The last month first, then the last year, then everything, until the window is full. A
-  // rare word ends with everything: all its matches ranked and counted exactly. A common one
-  // stops early: its count is then "at least" the span's (capped at COUNT_CAP).
-  const spans = [30, 365, null];
+  // The last month first, then the last four months, the last year, then everything, until the
+  // window is full. A rare word ends with everything: all its matches ranked and counted exactly.
+  // A common one stops early: its count is then "at least" the span's (capped at COUNT_CAP). The
+  // four months spare a word of middling frequency (a name, within one agency's scope) a year's
+  // matches: the window, the newest SEARCH_WINDOW matches, is the same whichever span fills it.
+  const spans = [30, 120, 365, null];
   const { n, capped, rows } = await bitmapsOnly(ex, async (tx) => {
     for (const days of spans) {
       const r = await page(tx, days);
