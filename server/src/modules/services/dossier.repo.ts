@@ -344,10 +344,10 @@ export async function dossier(db: Executor, id: string): Promise<DossierRow | un
 /** A dossier with its case, action log, clocks and files, in one statement (what its page shows). */
 export async function dossierBundle(db: Executor, id: string): Promise<{ row: DossierRow; caseRow: CaseRow; actions: ActionRow[]; clocks: ClockRow[]; files: AttachedFile[] } | undefined> {
   const r = await sql<DossierRow & { case_row: Record<string, unknown>; actions: Record<string, unknown>[]; clocks: Record<string, unknown>[]; files: Record<string, unknown>[] }>`
-    SELECT d.*, c.state, c.version, c.data->>'assigneeId' AS assignee_id, to_jsonb(c) AS case_row,
-           coalesce((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.seq) FROM case_action a WHERE a.case_id = d.id), '[]') AS actions,
-           coalesce((SELECT jsonb_agg(to_jsonb(k) ORDER BY k.started_at, k.id) FROM case_clock k WHERE k.case_id = d.id), '[]') AS clocks,
-           coalesce((SELECT jsonb_agg(jsonb_build_object('file_id', f.file_id, 'component', f.component, 'kind', f.kind, 'original_name', r.original_name,
+    SELECT d.*, c.state, c.version, c.data->>'assigneeId' AS assignee_id, row_to_json(c) AS case_row,
+           coalesce((SELECT json_agg(row_to_json(a) ORDER BY a.seq) FROM case_action a WHERE a.case_id = d.id), '[]') AS actions,
+           coalesce((SELECT json_agg(row_to_json(k) ORDER BY k.started_at, k.id) FROM case_clock k WHERE k.case_id = d.id), '[]') AS clocks,
+           coalesce((SELECT json_agg(json_build_object('file_id', f.file_id, 'component', f.component, 'kind', f.kind, 'original_name', r.original_name,
                                                          'mime', r.mime, 'size', r.size, 'sha256', r.sha256, 'added_at', f.added_at) ORDER BY f.added_at)
                        FROM dossier_file f JOIN file_ref r ON r.id = f.file_id WHERE f.dossier_id = d.id), '[]') AS files
       FROM dossier d JOIN case_file c ON c.id = d.id
@@ -355,7 +355,8 @@ export async function dossierBundle(db: Executor, id: string): Promise<{ row: Do
   const x = r.rows[0];
   if (!x) return undefined;
   const { case_row, actions, clocks, files, ...row } = x;
-  // jsonb gives timestamps as ISO strings: back to Dates, as the driver gives them.
+  // json (not jsonb: a definition's key order is its actions' order) gives timestamps as ISO
+  // strings: back to Dates, as the driver gives them.
   const dates = <T>(o: Record<string, unknown>, keys: string[]) => {
     for (const key of keys) if (typeof o[key] === 'string') o[key] = new Date(o[key] as string);
     return o as T;
