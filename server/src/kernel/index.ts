@@ -67,9 +67,9 @@ export function createKernel(config: Config, dbHandle: DbHandle, log?: Logger): 
   const files = new FileStore(config.dataDir, config.UPLOAD_LIMIT_BYTES);
   const mailer = new Mailer(config);
   mailer.register(outbox);
-  const calendar = new Calendar(db, audit);
-  const workflow = new CaseEngine({ db, calendar, outbox, audit });
   const notify = new Notifier(dbHandle.url, logger);
+  const calendar = new Calendar(db, audit);
+  const workflow = new CaseEngine({ db, calendar, outbox, audit, notify });
   // Hourly housekeeping: archived outbox entries and old idempotency keys.
   outbox.every(HOUSEKEEPING_TOPIC, 3_600_000, async () => {
     const done = await outbox.purgeDone(config.OUTBOX_RETENTION_DAYS);

@@ -5,6 +5,7 @@ import type { Ctx } from '../context.js';
 import { type Db, type Executor, transaction, type Tx } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { Actor } from '../http/access.js';
+import type { Notifier } from '../db/notify.js';
 import type { Outbox } from '../outbox/index.js';
 import {
   allowedActions, type CaseSnapshot, type CaseTypeDef, definitionProblems, isFinal, label, mayTake,
@@ -135,6 +136,8 @@ export interface CaseEngineDeps {
   calendar: Calendar;
   outbox: Outbox;
   audit: AuditLog;
+  /** With it, the latest saved definitions are cached per instance and dropped on change (migration 0097). */
+  notify?: Notifier;
 }
 
 function view(r: repo.CaseRow): CaseView {
@@ -215,6 +218,23 @@ export class CaseEngine {
 
   private readonly slaHandlers = new Map<string, SlaHandlers>();
 
+  /**
+   * Latest saved definition per (type, key), or null for none: used only while the instance
+   * listens to `congso_cache` (every write to process_definition announces itself at commit,
+   * migration 0097), emptied on each announcement and whenever the connection is lost or back.
+   * A transaction that saved a definition reads its own, never the cache.
+   */
+  private readonly definitions = new Map<string, { version: number; definition: ProcessDefinition } | null>();
+  private definitionsGen = 0;
+  private readonly savedIn = new WeakSet<object>();
+
+  private dropDefinitions(): void {
+    this.definitionsGen++;
+    this.definitions.clear();
+  }
+
+  private listening = false;
+
   constructor(private readonly deps: CaseEngineDeps) {
     deps.outbox.on(SWEEP_TOPIC, async () => {
       await this.sweep(await repo.dbNow(this.deps.db));
@@ -253,6 +273,8 @@ export class CaseEngine {
     if (!problems.length && def.type !== input.type) problems.push(`type: phải là «${input.type}»`);
     if (problems.length) throw workflowErrors.invalidDefinition(input.type, problems);
     const version = await repo.insertDefinition(tx, input.type, key, def, ctx.actor?.id ?? null);
+    this.savedIn.add(tx);
+    this.dropDefinitions();
     await this.deps.audit.record(tx, ctx, {
       action: 'workflow.definition.save', entity: 'process_definition', entityId: `${input.type}:${key}:${version}`, after: def,
     });
@@ -263,9 +285,28 @@ export class CaseEngine {
   async currentDefinition(ex: Executor, type: string, key = 'default'): Promise<{ version: number; definition: ProcessDefinition }> {
     const code = this.types.get(type);
     if (!code) throw workflowErrors.unknownType(type);
-    const saved = await repo.latestDefinition(ex, type, key);
+    const saved = await this.latestDefinition(ex, type, key);
     if (saved) return saved;
     return { version: 0, definition: toProcessDefinition(code) };
+  }
+
+  private async latestDefinition(ex: Executor, type: string, key: string) {
+    if (!this.listening && this.deps.notify) {
+      // Listens from the first case started (until then, and until connected, no cache).
+      this.listening = true;
+      this.deps.notify.listen('congso_cache', (table) => table === 'process_definition' && this.dropDefinitions(), () => this.dropDefinitions());
+    }
+    const live = !!this.deps.notify?.live && !this.savedIn.has(ex);
+    const k = `${type}\n${key}`;
+    if (live && this.definitions.has(k)) return this.definitions.get(k) ?? undefined;
+    const gen = this.definitionsGen;
+    const saved = await repo.latestDefinition(ex, type, key);
+    // Not if it changed meanwhile (the announcement came while reading).
+    if (live && gen === this.definitionsGen && this.deps.notify?.live) {
+      if (this.definitions.size >= 10_000) this.definitions.clear();
+      this.definitions.set(k, saved ?? null);
+    }
+    return saved;
   }
 
   /** Opens a case in its initial state. A retry with the same key returns the same case. */

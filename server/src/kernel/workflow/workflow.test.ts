@@ -4,7 +4,10 @@ import type { Ctx } from '../context.js';
 import { transaction, type Tx } from '../db/index.js';
 import { type AppError, messageOf } from '../errors.js';
 import type { Actor } from '../http/access.js';
-import { BREACHED_TOPIC, type CaseView, defineCaseType, definitionProblems, SWEEP_TOPIC, toProcessDefinition, WARNING_TOPIC } from './index.js';
+import { AuditLog } from '../audit/index.js';
+import { Notifier } from '../db/notify.js';
+import { Outbox } from '../outbox/index.js';
+import { BREACHED_TOPIC, CaseEngine, type CaseView, defineCaseType, definitionProblems, SWEEP_TOPIC, toProcessDefinition, WARNING_TOPIC } from './index.js';
 
 /**
  * The case engine against the real database, with a small case type:
@@ -408,6 +411,27 @@ describe('process definitions', () => {
     expect((await env.k.workflow.currentDefinition(env.k.db, 'demo.request')).version).toBe(1);
     const audit = await env.k.db.selectFrom('audit_log').select('entity_id').where('action', '=', 'workflow.definition.save').execute();
     expect(audit.map((r) => r.entity_id)).toEqual(['demo.request:default:1', 'demo.request:1.001234:1']);
+  });
+
+  it('another instance caches the latest definitions and drops them when one is saved anywhere (congso_cache)', async () => {
+    const notify = new Notifier(env.k.dbHandle.url);
+    const other = new CaseEngine({ db: env.k.db, calendar: env.k.calendar, outbox: new Outbox(env.k.db), audit: new AuditLog(), notify });
+    try {
+      other.register(demo);
+      const key = '9.999001';
+      expect((await other.currentDefinition(env.k.db, 'demo.request', key)).version).toBe(0);
+      expect(await notify.ready()).toBe(true);
+      expect((await other.currentDefinition(env.k.db, 'demo.request', key)).version).toBe(0); // now cached
+      const base = toProcessDefinition(demo);
+      await tx((t) => env.k.workflow.saveDefinition(t, desk, { type: 'demo.request', key, definition: base }));
+      // The save is announced at commit; the other instance drops its cache when it hears it.
+      for (let i = 0; i < 200 && (await other.currentDefinition(env.k.db, 'demo.request', key)).version !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await other.currentDefinition(env.k.db, 'demo.request', key)).version).toBe(1);
+      // The saving instance reads its own save at once (it dropped its cache while saving).
+      expect((await env.k.workflow.currentDefinition(env.k.db, 'demo.request', key)).version).toBe(1);
+    } finally {
+      await notify.stop();
+    }
   });
 
   it('validates an administrator’s definition against the engine schema', async () => {
