@@ -112,18 +112,26 @@ export async function list(ex: Executor, f: ListFilter): Promise<{ rows: ListRow
   const sWhere = sql.join([sql<boolean>`s.search @@ ${tsq}`, ...sConds, ...dConds], sql` AND `);
   const symbol = looksLikeSymbol(f.q);
   const pattern = '%' + likeEscape(f.q.replace(/\s+/g, '')) + '%';
-  // The number/symbol branch (trigram index of 0061), bounded by itself, ranked above the words.
-  const symbolBranch = (limit: number) =>
-    symbol
-      ? sql`UNION ALL (SELECT d.id AS document_id, d.created_at, 2::real AS rank, 0::bigint AS in_span FROM document d
-                        WHERE f_unaccent(coalesce(d.number_symbol, '')) LIKE f_unaccent(${pattern}) AND ${where} ORDER BY d.created_at DESC LIMIT ${limit})`
+  // The number/symbol matches (trigram index of 0061), bounded by themselves, ranked above the
+  // words: looked up once, not again in every span (they do not depend on it).
+  type Found = { ids: string[]; times: string[] };
+  const symbolHits = async (db: Executor): Promise<Found> => {
+    if (!symbol) return { ids: [], times: [] };
+    const r = await sql<{ id: string; t: string }>`SELECT d.id, d.created_at::text AS t FROM document d
+      WHERE f_unaccent(coalesce(d.number_symbol, '')) LIKE f_unaccent(${pattern}) AND ${where} ORDER BY d.created_at DESC LIMIT ${window}`.execute(db);
+    return { ids: r.rows.map((x) => x.id), times: r.rows.map((x) => x.t) };
+  };
+  const symbolBranch = (found: Found) =>
+    found.ids.length
+      ? sql`UNION ALL (SELECT u.id AS document_id, u.t AS created_at, 2::real AS rank, 0::bigint AS in_span
+                        FROM unnest(${found.ids}::uuid[], ${found.times}::timestamptz[]) u(id, t))`
       : sql``;
 
   // The window of the newest matches in a span of days (null: all), and how many matches the
   // span holds. Each span is one scan of the GIN index over (search, created_day) (0069), reading only its own matches.
   // The window is ranked on the metadata vector (small, in line): matches in the number,
   // summary, issuer or signer first, then the newest.
-  const page = async (db: Executor, days: number | null) => {
+  const page = async (db: Executor, days: number | null, found: Found) => {
     const since =
       days === null
         ? sql`true`
@@ -135,7 +143,7 @@ export async function list(ex: Executor, f: ListFilter): Promise<{ rows: ListRow
         (SELECT w.document_id, w.created_at, ts_rank(w.meta, ${tsq}) AS rank, w.in_span
            FROM (SELECT s.document_id, s.created_at, s.meta, count(*) OVER () AS in_span
                    FROM document_search s WHERE ${sWhere} AND ${since} ORDER BY s.created_at DESC LIMIT ${window}) w)
-        ${symbolBranch(window)}),
+        ${symbolBranch(found)}),
       best AS MATERIALIZED (SELECT document_id, max(rank) AS rank, max(created_at) AS created_at FROM hits GROUP BY document_id),
       top AS (SELECT * FROM best ORDER BY rank DESC, created_at DESC, document_id DESC LIMIT ${f.limit} OFFSET ${f.offset})
       SELECT d.*, ${lead}, (SELECT count(*) FROM best)::int AS hits, (SELECT coalesce(max(in_span), 0) FROM hits)::int AS in_span
@@ -157,8 +165,9 @@ export async function list(ex: Executor, f: ListFilter): Promise<{ rows: ListRow
   // matches: the window, the newest SEARCH_WINDOW matches, is the same whichever span fills it.
   const spans = [30, 120, 365, null];
   const { n, capped, rows } = await bitmapsOnly(ex, async (tx) => {
+    const found = await symbolHits(tx);
     for (const days of spans) {
-      const r = await page(tx, days);
+      const r = await page(tx, days, found);
       if (r.full || days === null) return { n: r.inSpan, capped: days !== null, rows: r.rows };
     }
     throw new Error('unreachable');
